@@ -1,0 +1,28 @@
+# SoHoa: the two commands are `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup demo test lint bench screenshots package test-package clean
+
+setup:            ## install system packages (apt) and the venv (pip); idempotent
+	@installer/setup.sh
+
+demo: setup       ## run the main job end to end on embedded defaults
+	@echo "[demo] running sohoa demo"
+	@$(VENV)/bin/sohoa demo
+
+test: setup       ## ruff, then the whole test suite
+	@echo "[test] ruff check"
+	@$(VENV)/bin/ruff check .
+	@echo "[test] pytest"
+	@$(PY) -m pytest -q
+
+lint: setup
+	@$(VENV)/bin/ruff check .
+
+bench: setup      ## every benchmark in bench/ (prints its figures)
+	@for b in bench/bench_*.py; do echo "[bench] $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf build dist demo-output .pytest_cache

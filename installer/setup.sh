@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what SoHoa needs on Debian 12: system packages (apt) and a venv in .venv (pip).
+# Idempotent: a second run only checks, and finishes in a few seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # OCR
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+  # scanning (libsane-dev builds python-sane)
+  sane-utils libsane-dev
+  # token
+  softhsm2 opensc
+  # PDF tools used by tests and the doctor
+  poppler-utils libnss3-tools ghostscript unpaper pngquant qpdf
+  # fonts with every Vietnamese glyph
+  fonts-noto-core fonts-dejavu fonts-liberation2
+  # Qt under a virtual screen
+  xvfb xauth libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libfontconfig1
+  libdbus-1-3
+  # build tools for the Debian package
+  dpkg-dev fakeroot
+)
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[setup] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing ${#missing[@]} system packages with apt: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || die "apt-get update failed: check the network or the apt sources, then run 'make setup' again."
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || die "apt-get install failed for: ${missing[*]}. Read apt's message above, fix it, then run 'make setup' again."
+else
+  say "system packages: all ${#APT_PACKAGES[@]} present"
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  say "creating the virtual environment in .venv"
+  $PY -m venv .venv || die "could not create .venv with $PY (is python3-venv installed?)"
+fi
+
+# Reinstall only when the dependency lists changed since the last successful install.
+stamp=.venv/.sohoa-deps
+want=$(cat pyproject.toml requirements.lock | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  say "python packages: up to date"
+else
+  say "installing python packages into .venv (pip)"
+  .venv/bin/python -m pip install -q --upgrade pip \
+    || die "pip could not upgrade itself: check access to the package index."
+  .venv/bin/python -m pip install -q -r requirements.lock \
+    || die "pip install -r requirements.lock failed: read pip's message above."
+  .venv/bin/python -m pip install -q --no-deps -e . \
+    || die "pip install -e . failed: read pip's message above."
+  echo "$want" > "$stamp"
+fi
+say "done"

@@ -1,0 +1,1 @@
+"""Durable outbox of signed documents and the uploader to the provincial repository."""

@@ -1,0 +1,1 @@
+"""A reference repository server (tus uploads + commit API) for tests, demos and integrators."""

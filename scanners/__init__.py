@@ -1,0 +1,1 @@
+"""Scanner drivers behind one small interface (SANE, TWAIN, file import)."""
