@@ -98,7 +98,7 @@ class LoadedConfig:
     ignored: list[str] = field(default_factory=list)  # user values a lock overrode
 
     def is_locked(self, key: str) -> bool:
-        return key in self.locked or key.split(".")[0] in self.locked
+        return _is_under_lock(key, self.locked)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -131,21 +131,24 @@ def _validate(data: dict[str, Any], path: Path) -> Settings:
         raise ConfigError(path=str(path), detail=_describe(e)) from e
 
 
-def _get(data: dict[str, Any], key: str) -> Any:
-    node: Any = data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(key)
-        node = node[part]
-    return node
-
-
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     node = data
     for part in parts[:-1]:
         node = node.setdefault(part, {})
     node[parts[-1]] = value
+
+
+def _is_under_lock(key: str, locked: frozenset[str]) -> bool:
+    return any(key == lk or key.startswith(lk + ".") for lk in locked)
+
+
+def _remove(data: dict[str, Any], key: str) -> None:
+    parts = key.split(".")
+    node = data
+    for part in parts[:-1]:
+        node = node[part]
+    del node[parts[-1]]
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -179,18 +182,12 @@ def load_config(paths: AppPaths | None = None, system_file: Path | None = None) 
 
     user = _read_toml(paths.config_file)
     _validate(user, paths.config_file)
-    ignored = []
-    for key in _flatten(user):
-        if any(key == lk or key.startswith(lk + ".") for lk in locked):
-            ignored.append(key)
-            log.warning("setting %s in %s is locked by the administrator; ignored", key, paths.config_file)
-    merged = _merge(user, system)  # system values (locked or not) override the user's for locked keys
-    for key in _flatten(system):
-        if not any(key == lk or key.startswith(lk + ".") for lk in locked):
-            try:  # an unlocked system value is only a default: the user's value wins
-                _set(merged, key, _get(user, key))
-            except KeyError:
-                pass
+    ignored = [key for key in _flatten(user) if _is_under_lock(key, locked)]
+    for key in ignored:
+        log.warning("setting %s in %s is locked by the administrator; ignored", key, paths.config_file)
+        _remove(user, key)
+    # System values are the defaults; the user's (unlocked) values override them.
+    merged = _merge(system, user)
     settings = _validate(merged, paths.config_file)
     return LoadedConfig(settings=settings, user_file=paths.config_file, locked=locked, ignored=ignored)
 
