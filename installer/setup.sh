@@ -19,10 +19,17 @@ APT_PACKAGES=(
   xvfb xauth libegl1 libgl1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libfontconfig1
   libdbus-1-3
-  # build tools for the Debian package
-  dpkg-dev fakeroot
+  # build tools: python-sane compiles; the Debian package is built with dpkg-deb
+  gcc libc6-dev dpkg-dev fakeroot make
 )
+PY=${PYTHON:-python3}
+# Debian's own python3 needs its venv and header packages; a pyenv/python.org build has them.
+if [ "$(command -v "$PY")" = "/usr/bin/python3" ] || ! command -v "$PY" >/dev/null; then
+  APT_PACKAGES+=(python3 python3-venv python3-dev)
+fi
 
+# pip warns about optional local mirrors that do not exist on every machine; keep the rest.
+quiet_pip() { "$@" 2> >(grep -v -e "is ignored: it is neither a file nor a directory" -e "BuildBackendWarning" >&2); }
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
@@ -41,7 +48,6 @@ else
   say "system packages: all ${#APT_PACKAGES[@]} present"
 fi
 
-PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   say "creating the virtual environment in .venv"
   $PY -m venv .venv || die "could not create .venv with $PY (is python3-venv installed?)"
@@ -54,11 +60,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   say "python packages: up to date"
 else
   say "installing python packages into .venv (pip)"
-  .venv/bin/python -m pip install -q --upgrade pip \
+  quiet_pip .venv/bin/python -m pip install -q --upgrade pip \
     || die "pip could not upgrade itself: check access to the package index."
-  .venv/bin/python -m pip install -q -r requirements.lock \
+  quiet_pip .venv/bin/python -m pip install -q -r requirements.lock \
     || die "pip install -r requirements.lock failed: read pip's message above."
-  .venv/bin/python -m pip install -q --no-deps -e . \
+  quiet_pip .venv/bin/python -m pip install -q --no-deps -e . \
     || die "pip install -e . failed: read pip's message above."
   echo "$want" > "$stamp"
 fi
