@@ -24,5 +24,11 @@ lint: setup
 bench: setup      ## every benchmark in bench/ (prints its figures)
 	@for b in bench/bench_*.py; do echo "[bench] $$b"; $(PY) $$b || exit 1; done
 
+package: setup    ## build dist/sohoa_VERSION_amd64.deb (PyInstaller one-folder app), print its size
+	@installer/linux/build_deb.sh
+
+test-package: package  ## install the .deb into a fresh root and run the installed app
+	@SOHOA_DEB=$$(ls -t dist/sohoa_*_amd64.deb | head -1) $(PY) -m pytest -q -m package tests/package
+
 clean:
 	rm -rf build dist demo-output .pytest_cache

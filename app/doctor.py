@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -136,7 +137,8 @@ def check_python_packages() -> CheckResult:
         except ImportError:
             missing.append(module)
     if missing:
-        return CheckResult(name, False, "missing: " + ", ".join(missing), "make setup")
+        fix = "reinstall SoHoa" if getattr(sys, "frozen", False) else "make setup"
+        return CheckResult(name, False, "missing: " + ", ".join(missing), fix)
     return CheckResult(name, True, "all present")
 
 

@@ -10,6 +10,20 @@ from __future__ import annotations
 from app.errors import DeviceError, InputError, MissingDependencyError, SignatureError
 from app.i18n import Text
 
+# Sentences for the PIN state, read from the token flags before login.
+PIN_STATE_TEXT = {
+    "ok": Text(vi="", en=""),
+    "count_low": Text(
+        vi="Token báo đã có lần nhập PIN sai: số lần thử còn lại đã giảm.",
+        en="The token reports earlier wrong PINs: fewer attempts remain.",
+    ),
+    "final_try": Text(
+        vi="CHÚ Ý: đây là lần thử cuối cùng, nhập sai nữa token sẽ bị khóa.",
+        en="WARNING: this is the final try; one more wrong PIN locks the token.",
+    ),
+    "locked": Text(vi="Token đã bị khóa.", en="The token is locked."),
+}
+
 
 class ModuleNotFound(MissingDependencyError):
     text = Text(
@@ -36,10 +50,22 @@ class NoToken(DeviceError):
 
 
 class WrongPin(DeviceError):
+    """A wrong PIN; the message carries the token's PIN state read after the failure."""
+
     text = Text(
-        vi="Mã PIN không đúng. {state} Hãy nhập lại cẩn thận; token sẽ bị khóa nếu nhập sai quá số lần cho phép.",
-        en="Wrong PIN. {state} Type it again carefully; the token locks after too many wrong PINs.",
+        vi="Mã PIN không đúng. {state}Hãy nhập lại cẩn thận; token sẽ bị khóa nếu nhập sai quá số lần cho phép.",
+        en="Wrong PIN. {state}Type it again carefully; the token locks after too many wrong PINs.",
     )
+
+    def __init__(self, pin_state: str = "ok") -> None:
+        sentence = PIN_STATE_TEXT.get(pin_state, PIN_STATE_TEXT["ok"])
+        base = type(self).text
+        text = Text(
+            vi=base.vi.replace("{state}", sentence.vi + " " if sentence.vi else ""),
+            en=base.en.replace("{state}", sentence.en + " " if sentence.en else ""),
+        )
+        self.pin_state = pin_state
+        super().__init__(text)
 
 
 class PinLocked(DeviceError):
@@ -165,18 +191,3 @@ class VerificationFailed(SignatureError):
         en="{bad} of {total} file(s) have a signature that is invalid, untrusted or does not cover the whole "
         "file. Do not use them; see the report above.",
     )
-
-
-# Sentences for the PIN state, read from the token flags before login.
-PIN_STATE_TEXT = {
-    "ok": Text(vi="", en=""),
-    "count_low": Text(
-        vi="Token báo đã có lần nhập PIN sai: số lần thử còn lại đã giảm.",
-        en="The token reports earlier wrong PINs: fewer attempts remain.",
-    ),
-    "final_try": Text(
-        vi="CHÚ Ý: đây là lần thử cuối cùng, nhập sai nữa token sẽ bị khóa.",
-        en="WARNING: this is the final try; one more wrong PIN locks the token.",
-    ),
-    "locked": Text(vi="Token đã bị khóa.", en="The token is locked."),
-}

@@ -1,28 +1,100 @@
-"""Where PKCS#11 modules (token drivers) usually live, so the user rarely types a path."""
+"""Where PKCS#11 modules (token drivers) usually live, so the user rarely types a path.
+
+Vietnamese CA tokens ship a vendor-branded build of a few chip makers' drivers (Feitian,
+SafeNet, WatchData, SecureMetric...). The Windows names below were collected from public
+signing plugins and integration code that load them by name; each entry says whether the
+name was seen in several independent sources ("seen") or only once / inferred ("unverified").
+docs/signing.md repeats the table. A module that is not installed is simply skipped.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-LINUX_MODULES = [
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so",
-    "/usr/lib/opensc-pkcs11.so",
+
+@dataclass(frozen=True)
+class KnownModule:
+    vendor: str  # who issues the token, as clerks know it
+    name: str  # file name (Windows: in System32 unless ``folder`` says otherwise)
+    verified: bool  # seen in several independent public sources
+    folder: str = ""  # Windows: a folder under Program Files, when not System32
+
+
+# Windows: most CA installers drop the driver in %WINDIR%\System32.
+WINDOWS_KNOWN = [
+    KnownModule("VNPT-CA", "vnpt-ca_csp11.dll", True),
+    KnownModule("VNPT-CA", "vnptca_p11_v10.dll", True),
+    KnownModule("VNPT-CA", "vnptca_p11_v8.dll", True),
+    KnownModule("VNPT-CA", "vnptca_p11_v6.dll", True),
+    KnownModule("VNPT-CA", "VNPT-CA_v34.dll", True),
+    KnownModule("VNPT-CA", "vnpt-ca_cl_v1.dll", True),
+    KnownModule("Viettel-CA", "viettel-ca_v6.dll", True),
+    KnownModule("Viettel-CA", "viettel-ca_v5.dll", True),
+    KnownModule("Viettel-CA", "viettel-ca_v4.dll", True),
+    KnownModule("Viettel-CA", "viettel-ca_v2.dll", True),
+    KnownModule("FPT-CA", "fpt-ca.dll", True),
+    KnownModule("FPT-CA", "fptca_v3.dll", False),
+    KnownModule("BkavCA", "BkavCA.dll", True),
+    KnownModule("BkavCA", "BkavCAv2S.dll", False),
+    KnownModule("BkavCA (SecureMetric)", "st3csp11.dll", True),
+    KnownModule("CA2 (Nacencomm)", "CA2_csp11.dll", True),
+    KnownModule("CA2 (Nacencomm)", "CA2_v34.dll", True),
+    KnownModule("CA2 (Nacencomm)", "ShuttleCsp11_3003.dll", False),
+    KnownModule("NC-CA (Nacencomm)", "ncca_csp11_v1.dll", False),
+    KnownModule("Ban Cơ yếu Chính phủ (GCA)", "gclib.dll", False),
+    KnownModule("SafeNet eToken", "eTPKCS11.dll", True),
+    KnownModule("SafeNet eToken (legacy)", "eToken.dll", True),
+    KnownModule("Feitian ePass2003", "eps2003csp11.dll", True),
+    KnownModule("Feitian ePass2003", "eps2003csp11v2.dll", True),
+    KnownModule("WatchData (VNPT-CA, CA2)", "wdpkcs.dll", True),
+    KnownModule("OpenSC", "opensc-pkcs11.dll", True, folder=r"OpenSC Project\OpenSC\pkcs11"),
 ]
-WINDOWS_MODULES = [
-    r"System32\opensc-pkcs11.dll",
+
+# Linux: distribution packages first (OpenSC, SoftHSM for tests), then vendor middleware.
+LINUX_KNOWN = [
+    KnownModule("OpenSC (ePass2003 and most CA tokens)", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", True),
+    KnownModule("OpenSC", "/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so", True),
+    KnownModule("OpenSC", "/usr/lib/opensc-pkcs11.so", True),
+    KnownModule("OpenSC", "/usr/lib64/opensc-pkcs11.so", True),
+    KnownModule("SafeNet eToken (SAC)", "/usr/lib/libeTPkcs11.so", True),
+    KnownModule("SafeNet eToken (SAC)", "/usr/lib/libeToken.so", True),
+    KnownModule("Feitian ePass2003", "/usr/lib/libcastle.so.1.0.0", False),
+    KnownModule("Feitian ePass2003", "/usr/lib/libeps2003csp11.so", False),
+    KnownModule("VNPT-CA", "/usr/lib/vnpt-ca/libcryptoki.so", False),
+    KnownModule("Viettel-CA", "/usr/lib/viettel-ca/libpkcs11.so", False),
+    KnownModule("FPT-CA", "/usr/lib/fpt-ca/libpkcs11.so", False),
+    KnownModule("BkavCA", "/usr/lib/libbkavca.so", False),
+    KnownModule("CA2 (Nacencomm)", "/usr/lib/libshuttle_p11v220.so", False),
+    KnownModule("Ban Cơ yếu Chính phủ (GCA)", "/usr/lib/libgclib.so", False),
+    KnownModule("SoftHSM2 (tests, demo)", "/usr/lib/softhsm/libsofthsm2.so", True),
+    KnownModule("SoftHSM2 (tests, demo)", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so", True),
 ]
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+
+
+def _windows_path(module: KnownModule) -> list[Path]:
+    windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+    if module.folder:
+        roots = [os.environ.get("PROGRAMFILES", r"C:\Program Files")]
+        return [Path(root) / module.folder / module.name for root in roots]
+    # a 64-bit Python loads 64-bit drivers from System32; 32-bit ones live in SysWOW64
+    return [windir / "System32" / module.name]
+
+
+def known_modules() -> list[tuple[KnownModule, Path]]:
+    """Every known module for this platform with its path (installed or not), most likely first."""
+    if sys.platform == "win32":
+        return [(m, p) for m in WINDOWS_KNOWN for p in _windows_path(m)]
+    return [(m, Path(m.name)) for m in LINUX_KNOWN]
 
 
 def candidate_modules() -> list[Path]:
     """Known module locations for this platform (existing or not), most likely first."""
-    if sys.platform == "win32":
-        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
-        return [windir / rel for rel in WINDOWS_MODULES]
-    return [Path(p) for p in LINUX_MODULES]
+    return [path for _, path in known_modules()]
 
 
 def find_modules(configured: str = "") -> list[Path]:
@@ -32,3 +104,12 @@ def find_modules(configured: str = "") -> list[Path]:
         if path.is_file() and path not in found:
             found.append(path)
     return found
+
+
+def vendor_of(path: Path | str) -> str:
+    """The vendor name for a module path (by file name), or "" when unknown."""
+    name = Path(path).name.lower()
+    for module, known in known_modules():
+        if known.name.lower() == name:
+            return module.vendor
+    return ""

@@ -10,7 +10,17 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # assigned, never empty: an empty value aborts Python
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
-CORPUS = (Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus").resolve()
+def _find_corpus() -> Path:
+    """The shared test corpus: $SOHOA_CORPUS, ../shared/corpus beside the clone, or /work/shared/corpus."""
+    candidates = [os.environ.get("SOHOA_CORPUS", ""), Path(__file__).resolve().parents[2] / "shared" / "corpus",
+                  "/work/shared/corpus"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return Path(candidates[1])
+
+
+CORPUS = _find_corpus()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Synthetic Vietnamese administrative pages with ground truth, for the processing benchmark."""

@@ -1,0 +1,282 @@
+"""The reference repository's HTTP API: tus 1.0 uploads plus the documents API.
+
+tus (core, creation, checksum): ``OPTIONS/POST /files``, ``HEAD/PATCH /files/{id}``.
+Documents: ``POST /api/v1/documents`` commits a complete upload with its metadata
+under an ``Idempotency-Key`` (a replay answers the first document, 200 instead of
+201); ``GET /api/v1/documents?owner_id=...|dossier_code=...`` looks documents up;
+``GET /api/v1/documents/{id}[/content]``. Every error is JSON:
+``{"error": code, "reason": English, "reason_vi": Vietnamese}``. See docs/repository-api.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from reference_repository.checks import Rejected, check_document, sha256_file
+from reference_repository.faults import FaultMiddleware, Faults
+from reference_repository.storage import Storage
+
+log = logging.getLogger(__name__)
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = "creation,checksum"
+CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
+MAX_SIZE = 512 * 1024 * 1024
+RESULT_KINDS = ("result", "component-result")
+
+
+class DocumentMetadata(BaseModel):
+    """The commit's metadata, in the national portal's words where it has them (docs/metadata.md)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    MaHoSo: str = Field(min_length=1, max_length=100, description="dossier code")
+    MaTTHC: str = Field("", max_length=100, description="administrative procedure code")
+    MaThanhPhanHoSo: str = Field("", max_length=100, description="dossier component code")
+    MaGiayToKetQua: str = Field("", max_length=100, description="result document code")
+    TenGiayTo: str = Field("", max_length=500, description="document title")
+    kind: Literal["result", "processing-result", "component-result", "component", "rejection"]
+    owner_id: str = Field("", max_length=20, description="owner's personal ID (12 digits) or tax code")
+    owner_type: Literal["person", "organisation"] = "person"
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=1)
+    page_count: int = Field(0, ge=0)
+    signer: str = Field("", max_length=500)
+    filename: str = Field("", max_length=255)
+
+
+class CommitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upload_url: str = Field(description="the tus upload URL (Location of POST /files)")
+    metadata: DocumentMetadata
+
+
+class RepoError(Exception):
+    def __init__(self, status: int, code: str, en: str, vi: str, headers: dict[str, str] | None = None):
+        super().__init__(en)
+        self.status, self.code, self.en, self.vi, self.headers = status, code, en, vi, headers or {}
+
+
+def _error(status: int, code: str, en: str, vi: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    h = {"Tus-Resumable": TUS_VERSION, **(headers or {})}
+    return JSONResponse({"error": code, "reason": en, "reason_vi": vi}, status_code=status, headers=h)
+
+
+def _parse_checksum(header: str) -> tuple[str, bytes]:
+    try:
+        algo, encoded = header.strip().split(" ", 1)
+        return algo.lower(), base64.b64decode(encoded, validate=True)
+    except (ValueError, binascii.Error) as e:
+        raise RepoError(400, "bad_checksum_header", "Upload-Checksum must be '<algorithm> <base64>'",
+                        "tiêu đề Upload-Checksum phải có dạng '<thuật toán> <base64>'") from e
+
+
+def create_app(
+    data_dir: Path,
+    trust_roots: list[object],
+    users: dict[str, str] | None = None,
+    faults: Faults | None = None,
+    admin: bool = False,
+) -> Any:
+    """Build the ASGI app (FastAPI wrapped in the fault middleware)."""
+    storage = Storage(data_dir)
+    api = FastAPI(
+        title="SoHoa reference repository",
+        version="1.0.0",
+        description="tus 1.0 uploads (core, creation, checksum) and a documents API for signed PDF/A-2b files.",
+    )
+    api.state.storage = storage
+    basic = HTTPBasic(auto_error=False)
+
+    def authorise(credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> None:
+        if not users:
+            return
+        ok = credentials is not None and secrets.compare_digest(
+            users.get(credentials.username, "\0no-user").encode(), credentials.password.encode()
+        )
+        if not ok:
+            raise RepoError(401, "unauthorised", "wrong or missing user name or password",
+                            "sai hoặc thiếu tên đăng nhập, mật khẩu", {"WWW-Authenticate": 'Basic realm="sohoa"'})
+
+    @api.exception_handler(RepoError)
+    async def _repo_error(_: Request, e: RepoError) -> JSONResponse:
+        return _error(e.status, e.code, e.en, e.vi, e.headers)
+
+    @api.exception_handler(Rejected)
+    async def _rejected(_: Request, e: Rejected) -> JSONResponse:
+        return _error(e.status, e.code, e.en, e.vi)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+        parts = [f"{'.'.join(str(x) for x in err['loc'][1:])}: {err['msg']}" for err in e.errors()]
+        text = "; ".join(parts)
+        return _error(422, "invalid_metadata", f"invalid request: {text}", f"yêu cầu không hợp lệ: {text}")
+
+    def tus_headers(**extra: str) -> dict[str, str]:
+        return {"Tus-Resumable": TUS_VERSION, **extra}
+
+    def require_tus(tus_resumable: str | None) -> None:
+        if tus_resumable != TUS_VERSION:
+            raise RepoError(412, "tus_version", f"only tus {TUS_VERSION} is supported",
+                            f"chỉ hỗ trợ tus {TUS_VERSION}", {"Tus-Version": TUS_VERSION})
+
+    auth = [Depends(authorise)]
+
+    @api.get("/api/v1/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @api.options("/files", tags=["tus"], status_code=204)
+    def tus_options() -> Response:
+        return Response(status_code=204, headers=tus_headers(
+            **{"Tus-Version": TUS_VERSION, "Tus-Extension": TUS_EXTENSIONS, "Tus-Max-Size": str(MAX_SIZE),
+               "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS)}))
+
+    @api.post("/files", tags=["tus"], status_code=201, dependencies=auth)
+    def tus_create(
+        request: Request,
+        upload_length: Annotated[int | None, Header()] = None,
+        upload_metadata: Annotated[str, Header()] = "",
+        tus_resumable: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        require_tus(tus_resumable)
+        if upload_length is None or upload_length < 0:
+            raise RepoError(400, "no_length", "Upload-Length is required", "thiếu tiêu đề Upload-Length")
+        if upload_length > MAX_SIZE:
+            raise RepoError(413, "too_large", f"the file is larger than {MAX_SIZE} bytes",
+                            f"tệp lớn hơn {MAX_SIZE} byte")
+        upload = storage.create_upload(upload_length, upload_metadata)
+        location = str(request.url_for("tus_head", upload_id=upload.id))
+        return Response(status_code=201, headers=tus_headers(Location=location, **{"Upload-Offset": "0"}))
+
+    def get_upload(upload_id: str):  # type: ignore[no-untyped-def]
+        upload = storage.get_upload(upload_id)
+        if upload is None:
+            raise RepoError(404, "upload_not_found", "no such upload (it may have expired); start it again",
+                            "không có lần tải lên này (có thể đã hết hạn); hãy tải lại từ đầu")
+        return upload
+
+    @api.head("/files/{upload_id}", tags=["tus"], dependencies=auth)
+    def tus_head(upload_id: str, tus_resumable: Annotated[str | None, Header()] = None) -> Response:
+        require_tus(tus_resumable)
+        upload = get_upload(upload_id)
+        return Response(status_code=200, headers=tus_headers(
+            **{"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length), "Cache-Control": "no-store"}))
+
+    @api.patch("/files/{upload_id}", tags=["tus"], status_code=204, dependencies=auth)
+    async def tus_patch(
+        upload_id: str,
+        request: Request,
+        upload_offset: Annotated[int, Header()],
+        content_type: Annotated[str, Header()] = "",
+        upload_checksum: Annotated[str | None, Header()] = None,
+        tus_resumable: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        require_tus(tus_resumable)
+        if content_type != "application/offset+octet-stream":
+            raise RepoError(415, "content_type", "Content-Type must be application/offset+octet-stream",
+                            "Content-Type phải là application/offset+octet-stream")
+        body = await request.body()  # whole chunk first: a dropped request writes nothing
+        if upload_checksum is not None:
+            algo, expected = _parse_checksum(upload_checksum)
+            if algo not in CHECKSUM_ALGORITHMS:
+                raise RepoError(400, "checksum_algorithm", f"unsupported checksum algorithm {algo}",
+                                f"không hỗ trợ thuật toán kiểm tra {algo}")
+            if CHECKSUM_ALGORITHMS[algo](body).digest() != expected:
+                raise RepoError(460, "checksum_mismatch", "the chunk's checksum does not match; send it again",
+                                "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại")
+        with storage.upload_lock(upload_id):
+            upload = get_upload(upload_id)
+            if upload_offset != upload.offset:
+                raise RepoError(409, "offset_mismatch", f"the upload is at offset {upload.offset}",
+                                f"lần tải lên đang ở vị trí {upload.offset}",
+                                {"Upload-Offset": str(upload.offset)})
+            if upload.offset + len(body) > upload.length:
+                raise RepoError(413, "beyond_length", "the chunk goes past Upload-Length",
+                                "phần dữ liệu vượt quá Upload-Length")
+            offset = await run_in_threadpool(storage.write_chunk, upload, body)
+        return Response(status_code=204, headers=tus_headers(**{"Upload-Offset": str(offset)}))
+
+    @api.post("/api/v1/documents", tags=["documents"], dependencies=auth,
+              responses={200: {"description": "a replay: the document the key first created"},
+                         201: {"description": "committed"}, 422: {"description": "rejected, with the reason"}})
+    async def commit(
+        body: CommitRequest, idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]
+    ) -> JSONResponse:
+        existing = storage.find_by_key(idempotency_key)
+        if existing is not None:
+            return _replay(existing, body.metadata.sha256)
+        upload_id = body.upload_url.rstrip("/").rsplit("/", 1)[-1]
+        upload = get_upload(upload_id)
+        if not upload.complete:
+            raise RepoError(409, "upload_incomplete", f"the upload has {upload.offset} of {upload.length} bytes",
+                            f"tệp mới tải lên {upload.offset}/{upload.length} byte")
+        meta = body.metadata
+        if meta.kind in RESULT_KINDS and not meta.MaGiayToKetQua:
+            raise RepoError(422, "result_code_missing", "a result document needs its result code (MaGiayToKetQua)",
+                            "tài liệu kết quả phải có mã kết quả (MaGiayToKetQua)")
+        if meta.size != upload.length:
+            raise RepoError(422, "size_mismatch", "the declared size differs from the uploaded file",
+                            "kích thước khai báo khác với tệp đã tải lên")
+        path = storage.upload_path(upload.id)
+        actual = await run_in_threadpool(sha256_file, path)
+        if actual != meta.sha256:
+            raise RepoError(422, "checksum_mismatch", "the file's SHA-256 differs from the declared one",
+                            "mã SHA-256 của tệp khác với giá trị khai báo")
+        findings = await run_in_threadpool(check_document, path, api.state.trust_roots)
+        record = meta.model_dump()
+        record.update(page_count=findings.page_count, signer=findings.signer, pdfa=findings.pdfa)
+        with storage.commit_lock:
+            existing = storage.find_by_key(idempotency_key)
+            if existing is not None:
+                return _replay(existing, meta.sha256)
+            doc = storage.store_document(idempotency_key, upload, actual, record)
+        log.info("committed document %s (%d bytes)", doc["id"], doc["size"])
+        return JSONResponse(doc, status_code=201)
+
+    def _replay(existing: dict[str, Any], sha256: str) -> JSONResponse:
+        if existing["sha256"] != sha256:
+            raise RepoError(409, "key_reused", "this Idempotency-Key was already used for another file",
+                            "khóa Idempotency-Key đã được dùng cho một tệp khác")
+        return JSONResponse(existing, status_code=200)
+
+    @api.get("/api/v1/documents", tags=["documents"], dependencies=auth)
+    def lookup(owner_id: str | None = None, dossier_code: str | None = None) -> dict[str, Any]:
+        if not owner_id and not dossier_code:
+            raise RepoError(400, "no_filter", "give owner_id or dossier_code", "hãy cho owner_id hoặc dossier_code")
+        return {"documents": storage.find_documents(owner_id, dossier_code)}
+
+    @api.get("/api/v1/documents/{doc_id}", tags=["documents"], dependencies=auth)
+    def get_document(doc_id: str) -> dict[str, Any]:
+        return _document_or_404(doc_id)
+
+    @api.get("/api/v1/documents/{doc_id}/content", tags=["documents"], dependencies=auth,
+             response_class=FileResponse)
+    def get_content(doc_id: str) -> FileResponse:
+        doc = _document_or_404(doc_id)
+        return FileResponse(storage.document_path(doc["sha256"]), media_type="application/pdf")
+
+    def _document_or_404(doc_id: str) -> dict[str, Any]:
+        doc = storage.get_document(doc_id)
+        if doc is None:
+            raise RepoError(404, "document_not_found", "no such document", "không có tài liệu này")
+        return doc
+
+    api.state.trust_roots = trust_roots
+    wrapped = FaultMiddleware(api, faults or Faults(), admin)
+    wrapped.api = api  # type: ignore[attr-defined]  # for openapi export and tests
+    return wrapped
