@@ -62,14 +62,18 @@ class Processing(_Section):
 
 
 class Signing(_Section):
-    pkcs11_module: str = ""
+    pkcs11_module: str = ""  # empty: the first known module installed here (signing.modules)
     token_label: str = ""
-    cert_id: str = ""  # hex
-    timestamp_url: str = ""
-    visible: bool = False
-    seal_image: str = ""
-    trust_roots: list[str] = []
-    check_revocation: bool = True
+    token_serial: str = ""  # picks one token when two carry the same label
+    cert_id: str = ""  # hex CKA_ID; empty: the only certificate with a private key
+    timestamp_url: str = ""  # RFC 3161 server: PAdES B-T
+    visible: bool = False  # False: invisible signature (results); True: a stamp on page 1
+    stamp: Literal["copy", "signature"] = "copy"  # Decree 30 "SAO Y" copy stamp, or agency signature
+    seal_image: str = ""  # red seal PNG, for "signature" stamps only
+    trust_roots: list[str] = []  # CA certificates (PEM/DER) that verification trusts
+    check_revocation: bool = True  # OCSP, then CRL, before signing (a warning when it cannot)
+    embed_validation_info: bool = False  # PAdES B-LT: embed OCSP/CRL data (needs the network)
+    prefer_pss: bool = False  # RSA-PSS instead of PKCS#1 v1.5
 
 
 class Repository(_Section):
@@ -79,6 +83,10 @@ class Repository(_Section):
     bandwidth_limit_kbps: int = Field(0, ge=0)  # 0: no limit
     chunk_size_kb: int = Field(1024, ge=16)
     keep_days: int = Field(30, ge=0)  # keep acknowledged files this long
+    timeout_s: float = Field(30.0, gt=0)  # per request; a slower answer counts as a passing failure
+    parallel_uploads: int = Field(2, ge=1, le=8)  # documents sent at the same time
+    retry_base_s: float = Field(2.0, gt=0)  # first backoff step; doubles up to retry_max_s, with jitter
+    retry_max_s: float = Field(300.0, gt=0)
 
 
 class Settings(_Section):

@@ -91,7 +91,28 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["events"].create_index(["at"])
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Documents reused from the repository ("once-only"), attached to a dossier (offline_queue.lookup)."""
+    db["attachments"].create(
+        {
+            "id": str,
+            "dossier_id": str,
+            "remote_id": str,
+            "source_dossier_code": str,
+            "kind": str,
+            "title": str,
+            "result_code": str,
+            "sha256": str,
+            "file": str,
+            "attached_at": str,
+        },
+        pk="id",
+        foreign_keys=[("dossier_id", "dossiers", "id")],
+    )
+    db["attachments"].create_index(["dossier_id"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

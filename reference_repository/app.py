@@ -8,7 +8,7 @@ under an ``Idempotency-Key`` (a replay answers the first document, 200 instead o
 ``{"error": code, "reason": English, "reason_vi": Vietnamese}``. See docs/repository-api.md.
 """
 
-from __future__ import annotations
+# No "from __future__ import annotations": FastAPI resolves the closures' Annotated hints at run time.
 
 import base64
 import binascii
@@ -24,6 +24,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from reference_repository.checks import Rejected, check_document, sha256_file
 from reference_repository.faults import FaultMiddleware, Faults
@@ -81,8 +82,12 @@ def _parse_checksum(header: str) -> tuple[str, bytes]:
         algo, encoded = header.strip().split(" ", 1)
         return algo.lower(), base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error) as e:
-        raise RepoError(400, "bad_checksum_header", "Upload-Checksum must be '<algorithm> <base64>'",
-                        "tiêu đề Upload-Checksum phải có dạng '<thuật toán> <base64>'") from e
+        raise RepoError(
+            400,
+            "bad_checksum_header",
+            "Upload-Checksum must be '<algorithm> <base64>'",
+            "tiêu đề Upload-Checksum phải có dạng '<thuật toán> <base64>'",
+        ) from e
 
 
 def create_app(
@@ -109,12 +114,22 @@ def create_app(
             users.get(credentials.username, "\0no-user").encode(), credentials.password.encode()
         )
         if not ok:
-            raise RepoError(401, "unauthorised", "wrong or missing user name or password",
-                            "sai hoặc thiếu tên đăng nhập, mật khẩu", {"WWW-Authenticate": 'Basic realm="sohoa"'})
+            raise RepoError(
+                401,
+                "unauthorised",
+                "wrong or missing user name or password",
+                "sai hoặc thiếu tên đăng nhập, mật khẩu",
+                {"WWW-Authenticate": 'Basic realm="sohoa"'},
+            )
 
     @api.exception_handler(RepoError)
     async def _repo_error(_: Request, e: RepoError) -> JSONResponse:
         return _error(e.status, e.code, e.en, e.vi, e.headers)
+
+    @api.exception_handler(ClientDisconnect)
+    async def _gone(_: Request, e: ClientDisconnect) -> Response:
+        log.info("client went away mid-request; nothing was written")
+        return Response(status_code=400)
 
     @api.exception_handler(Rejected)
     async def _rejected(_: Request, e: Rejected) -> JSONResponse:
@@ -131,8 +146,13 @@ def create_app(
 
     def require_tus(tus_resumable: str | None) -> None:
         if tus_resumable != TUS_VERSION:
-            raise RepoError(412, "tus_version", f"only tus {TUS_VERSION} is supported",
-                            f"chỉ hỗ trợ tus {TUS_VERSION}", {"Tus-Version": TUS_VERSION})
+            raise RepoError(
+                412,
+                "tus_version",
+                f"only tus {TUS_VERSION} is supported",
+                f"chỉ hỗ trợ tus {TUS_VERSION}",
+                {"Tus-Version": TUS_VERSION},
+            )
 
     auth = [Depends(authorise)]
 
@@ -142,9 +162,17 @@ def create_app(
 
     @api.options("/files", tags=["tus"], status_code=204)
     def tus_options() -> Response:
-        return Response(status_code=204, headers=tus_headers(
-            **{"Tus-Version": TUS_VERSION, "Tus-Extension": TUS_EXTENSIONS, "Tus-Max-Size": str(MAX_SIZE),
-               "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS)}))
+        return Response(
+            status_code=204,
+            headers=tus_headers(
+                **{
+                    "Tus-Version": TUS_VERSION,
+                    "Tus-Extension": TUS_EXTENSIONS,
+                    "Tus-Max-Size": str(MAX_SIZE),
+                    "Tus-Checksum-Algorithm": ",".join(CHECKSUM_ALGORITHMS),
+                }
+            ),
+        )
 
     @api.post("/files", tags=["tus"], status_code=201, dependencies=auth)
     def tus_create(
@@ -157,8 +185,9 @@ def create_app(
         if upload_length is None or upload_length < 0:
             raise RepoError(400, "no_length", "Upload-Length is required", "thiếu tiêu đề Upload-Length")
         if upload_length > MAX_SIZE:
-            raise RepoError(413, "too_large", f"the file is larger than {MAX_SIZE} bytes",
-                            f"tệp lớn hơn {MAX_SIZE} byte")
+            raise RepoError(
+                413, "too_large", f"the file is larger than {MAX_SIZE} bytes", f"tệp lớn hơn {MAX_SIZE} byte"
+            )
         upload = storage.create_upload(upload_length, upload_metadata)
         location = str(request.url_for("tus_head", upload_id=upload.id))
         return Response(status_code=201, headers=tus_headers(Location=location, **{"Upload-Offset": "0"}))
@@ -166,16 +195,28 @@ def create_app(
     def get_upload(upload_id: str):  # type: ignore[no-untyped-def]
         upload = storage.get_upload(upload_id)
         if upload is None:
-            raise RepoError(404, "upload_not_found", "no such upload (it may have expired); start it again",
-                            "không có lần tải lên này (có thể đã hết hạn); hãy tải lại từ đầu")
+            raise RepoError(
+                404,
+                "upload_not_found",
+                "no such upload (it may have expired); start it again",
+                "không có lần tải lên này (có thể đã hết hạn); hãy tải lại từ đầu",
+            )
         return upload
 
     @api.head("/files/{upload_id}", tags=["tus"], dependencies=auth)
     def tus_head(upload_id: str, tus_resumable: Annotated[str | None, Header()] = None) -> Response:
         require_tus(tus_resumable)
         upload = get_upload(upload_id)
-        return Response(status_code=200, headers=tus_headers(
-            **{"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.length), "Cache-Control": "no-store"}))
+        return Response(
+            status_code=200,
+            headers=tus_headers(
+                **{
+                    "Upload-Offset": str(upload.offset),
+                    "Upload-Length": str(upload.length),
+                    "Cache-Control": "no-store",
+                }
+            ),
+        )
 
     @api.patch("/files/{upload_id}", tags=["tus"], status_code=204, dependencies=auth)
     async def tus_patch(
@@ -188,32 +229,59 @@ def create_app(
     ) -> Response:
         require_tus(tus_resumable)
         if content_type != "application/offset+octet-stream":
-            raise RepoError(415, "content_type", "Content-Type must be application/offset+octet-stream",
-                            "Content-Type phải là application/offset+octet-stream")
+            raise RepoError(
+                415,
+                "content_type",
+                "Content-Type must be application/offset+octet-stream",
+                "Content-Type phải là application/offset+octet-stream",
+            )
         body = await request.body()  # whole chunk first: a dropped request writes nothing
         if upload_checksum is not None:
             algo, expected = _parse_checksum(upload_checksum)
             if algo not in CHECKSUM_ALGORITHMS:
-                raise RepoError(400, "checksum_algorithm", f"unsupported checksum algorithm {algo}",
-                                f"không hỗ trợ thuật toán kiểm tra {algo}")
+                raise RepoError(
+                    400,
+                    "checksum_algorithm",
+                    f"unsupported checksum algorithm {algo}",
+                    f"không hỗ trợ thuật toán kiểm tra {algo}",
+                )
             if CHECKSUM_ALGORITHMS[algo](body).digest() != expected:
-                raise RepoError(460, "checksum_mismatch", "the chunk's checksum does not match; send it again",
-                                "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại")
+                raise RepoError(
+                    460,
+                    "checksum_mismatch",
+                    "the chunk's checksum does not match; send it again",
+                    "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại",
+                )
         with storage.upload_lock(upload_id):
             upload = get_upload(upload_id)
             if upload_offset != upload.offset:
-                raise RepoError(409, "offset_mismatch", f"the upload is at offset {upload.offset}",
-                                f"lần tải lên đang ở vị trí {upload.offset}",
-                                {"Upload-Offset": str(upload.offset)})
+                raise RepoError(
+                    409,
+                    "offset_mismatch",
+                    f"the upload is at offset {upload.offset}",
+                    f"lần tải lên đang ở vị trí {upload.offset}",
+                    {"Upload-Offset": str(upload.offset)},
+                )
             if upload.offset + len(body) > upload.length:
-                raise RepoError(413, "beyond_length", "the chunk goes past Upload-Length",
-                                "phần dữ liệu vượt quá Upload-Length")
+                raise RepoError(
+                    413,
+                    "beyond_length",
+                    "the chunk goes past Upload-Length",
+                    "phần dữ liệu vượt quá Upload-Length",
+                )
             offset = await run_in_threadpool(storage.write_chunk, upload, body)
         return Response(status_code=204, headers=tus_headers(**{"Upload-Offset": str(offset)}))
 
-    @api.post("/api/v1/documents", tags=["documents"], dependencies=auth,
-              responses={200: {"description": "a replay: the document the key first created"},
-                         201: {"description": "committed"}, 422: {"description": "rejected, with the reason"}})
+    @api.post(
+        "/api/v1/documents",
+        tags=["documents"],
+        dependencies=auth,
+        responses={
+            200: {"description": "a replay: the document the key first created"},
+            201: {"description": "committed"},
+            422: {"description": "rejected, with the reason"},
+        },
+    )
     async def commit(
         body: CommitRequest, idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]
     ) -> JSONResponse:
@@ -223,20 +291,36 @@ def create_app(
         upload_id = body.upload_url.rstrip("/").rsplit("/", 1)[-1]
         upload = get_upload(upload_id)
         if not upload.complete:
-            raise RepoError(409, "upload_incomplete", f"the upload has {upload.offset} of {upload.length} bytes",
-                            f"tệp mới tải lên {upload.offset}/{upload.length} byte")
+            raise RepoError(
+                409,
+                "upload_incomplete",
+                f"the upload has {upload.offset} of {upload.length} bytes",
+                f"tệp mới tải lên {upload.offset}/{upload.length} byte",
+            )
         meta = body.metadata
         if meta.kind in RESULT_KINDS and not meta.MaGiayToKetQua:
-            raise RepoError(422, "result_code_missing", "a result document needs its result code (MaGiayToKetQua)",
-                            "tài liệu kết quả phải có mã kết quả (MaGiayToKetQua)")
+            raise RepoError(
+                422,
+                "result_code_missing",
+                "a result document needs its result code (MaGiayToKetQua)",
+                "tài liệu kết quả phải có mã kết quả (MaGiayToKetQua)",
+            )
         if meta.size != upload.length:
-            raise RepoError(422, "size_mismatch", "the declared size differs from the uploaded file",
-                            "kích thước khai báo khác với tệp đã tải lên")
+            raise RepoError(
+                422,
+                "size_mismatch",
+                "the declared size differs from the uploaded file",
+                "kích thước khai báo khác với tệp đã tải lên",
+            )
         path = storage.upload_path(upload.id)
         actual = await run_in_threadpool(sha256_file, path)
         if actual != meta.sha256:
-            raise RepoError(422, "checksum_mismatch", "the file's SHA-256 differs from the declared one",
-                            "mã SHA-256 của tệp khác với giá trị khai báo")
+            raise RepoError(
+                422,
+                "checksum_mismatch",
+                "the file's SHA-256 differs from the declared one",
+                "mã SHA-256 của tệp khác với giá trị khai báo",
+            )
         findings = await run_in_threadpool(check_document, path, api.state.trust_roots)
         record = meta.model_dump()
         record.update(page_count=findings.page_count, signer=findings.signer, pdfa=findings.pdfa)
@@ -250,22 +334,32 @@ def create_app(
 
     def _replay(existing: dict[str, Any], sha256: str) -> JSONResponse:
         if existing["sha256"] != sha256:
-            raise RepoError(409, "key_reused", "this Idempotency-Key was already used for another file",
-                            "khóa Idempotency-Key đã được dùng cho một tệp khác")
+            raise RepoError(
+                409,
+                "key_reused",
+                "this Idempotency-Key was already used for another file",
+                "khóa Idempotency-Key đã được dùng cho một tệp khác",
+            )
         return JSONResponse(existing, status_code=200)
 
     @api.get("/api/v1/documents", tags=["documents"], dependencies=auth)
     def lookup(owner_id: str | None = None, dossier_code: str | None = None) -> dict[str, Any]:
         if not owner_id and not dossier_code:
-            raise RepoError(400, "no_filter", "give owner_id or dossier_code", "hãy cho owner_id hoặc dossier_code")
+            raise RepoError(
+                400, "no_filter", "give owner_id or dossier_code", "hãy cho owner_id hoặc dossier_code"
+            )
         return {"documents": storage.find_documents(owner_id, dossier_code)}
 
     @api.get("/api/v1/documents/{doc_id}", tags=["documents"], dependencies=auth)
     def get_document(doc_id: str) -> dict[str, Any]:
         return _document_or_404(doc_id)
 
-    @api.get("/api/v1/documents/{doc_id}/content", tags=["documents"], dependencies=auth,
-             response_class=FileResponse)
+    @api.get(
+        "/api/v1/documents/{doc_id}/content",
+        tags=["documents"],
+        dependencies=auth,
+        response_class=FileResponse,
+    )
     def get_content(doc_id: str) -> FileResponse:
         doc = _document_or_404(doc_id)
         return FileResponse(storage.document_path(doc["sha256"]), media_type="application/pdf")

@@ -18,7 +18,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-class Rejected(Exception):  # noqa: N818  (a verdict, not a crash)
+class Rejected(Exception):
     """A document the repository refuses, with a machine code and reasons in both languages."""
 
     def __init__(self, status: int, code: str, en: str, vi: str) -> None:

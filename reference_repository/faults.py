@@ -67,9 +67,13 @@ class FaultMiddleware:
             self.counters["statused"] += 1
             headers = [(b"content-type", b"application/json"), (b"tus-resumable", b"1.0.0")]
             if f.retry_after is not None:
-                headers.append((b"retry-after", str(int(round(f.retry_after))).encode()))
+                headers.append((b"retry-after", str(round(f.retry_after)).encode()))
             body = json.dumps(
-                {"error": "injected_fault", "reason": f"injected fault {f.status}", "reason_vi": "lỗi giả lập"}
+                {
+                    "error": "injected_fault",
+                    "reason": f"injected fault {f.status}",
+                    "reason_vi": "lỗi giả lập",
+                }
             ).encode()
             await send({"type": "http.response.start", "status": f.status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
@@ -118,6 +122,7 @@ class FaultMiddleware:
                     values = json.loads(body or b"{}")
                     self.faults.__init__()  # type: ignore[misc]  # a PUT replaces every setting
                     self.faults.update(values)
+                    self.counters = dict.fromkeys(self.counters, 0)
                     status = 200
                 except (ValueError, TypeError) as e:
                     status, payload = 400, {"error": "bad_faults", "reason": str(e)}
@@ -127,7 +132,11 @@ class FaultMiddleware:
                 payload = {"faults": asdict(self.faults), "counters": self.counters}
         data = json.dumps(payload).encode()
         await send(
-            {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
         )
         await send({"type": "http.response.body", "body": data})
 

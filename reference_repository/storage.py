@@ -127,7 +127,9 @@ class Storage:
     def document_path(self, sha256: str) -> Path:
         return self.documents_dir / f"{sha256}.pdf"
 
-    def store_document(self, key: str, upload: Upload, sha256: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    def store_document(
+        self, key: str, upload: Upload, sha256: str, metadata: dict[str, Any]
+    ) -> dict[str, Any]:
         """Keep the upload's bytes under their hash and record the document (caller holds commit_lock)."""
         target = self.document_path(sha256)
         if not target.exists():
@@ -160,7 +162,7 @@ class Storage:
         if dossier_code:
             where.append("dossier_code = ?")
             args.append(dossier_code)
-        sql = "SELECT * FROM documents WHERE " + " AND ".join(where) + " ORDER BY created_at, id"
+        sql = "SELECT * FROM documents WHERE " + " AND ".join(where) + " ORDER BY created_at, id"  # noqa: S608
         return [_doc(r) for r in self._conn().execute(sql, args)]
 
     def all_documents(self) -> list[dict[str, Any]]:

@@ -22,11 +22,12 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
 from app.errors import InputError, MissingDependencyError
-from app.fonts import find_font
+from app.fonts import find_font, missing_glyphs
 
 Appearance = Literal["invisible", "copy", "signature"]
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 FONT_SIZE = 10
+LEADING = 14  # room for stacked Vietnamese marks (Ủ, Ễ) between lines
 MARGIN = 20.0  # points from the page edge
 LINE_CHARS = 46  # a 10 pt Times line in a 220 pt box
 BOX_WIDTH = 220.0
@@ -58,12 +59,23 @@ def stamp_lines(appearance: Appearance, *, agency: str, signer: str, moment: dt.
     return [line for line in lines if line]
 
 
+# Liberation Serif 2 (first in app.fonts' serif order) comes out of pyHanko's GlyphAccumulator with
+# every letter spaced far apart, so the stamp tries Noto Serif first; both carry every Vietnamese glyph.
+PREFERRED_FONTS = [
+    Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"),
+    Path(__file__).resolve().parents[1] / "app" / "fonts" / "NotoSerif-Regular.ttf",
+]
+
+
 def _font() -> Path:
+    for candidate in PREFERRED_FONTS:
+        if candidate.is_file() and not missing_glyphs(candidate):
+            return candidate
     font = find_font("serif")
     if font is None:
         raise MissingDependencyError(
             what="a Times-like font with every Vietnamese glyph",
-            install="apt-get install fonts-liberation2 fonts-noto-core",
+            install="apt-get install fonts-noto-core fonts-liberation2",
         )
     return font
 
@@ -88,7 +100,7 @@ def stamp_spec(
         background = PdfImage(str(seal_image))
     style = TextStampStyle(
         stamp_text=text.replace("%", "%%"),  # pyHanko fills the text with %-formatting
-        text_box_style=TextBoxStyle(font=font, font_size=FONT_SIZE, text_color=(0, 0, 0)),
+        text_box_style=TextBoxStyle(font=font, font_size=FONT_SIZE, leading=LEADING, text_color=(0, 0, 0)),
         border_width=0,
         background=background,
         background_opacity=1.0,
@@ -99,7 +111,7 @@ def stamp_spec(
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
         ),
     )
-    height = FONT_SIZE * 1.3 * len(lines) + 10
+    height = LEADING * len(lines) + 10
     x0, _y0, x1, y1 = page_box
     right, top = x1 - MARGIN, y1 - MARGIN
     left = max(x0 + MARGIN, right - BOX_WIDTH)

@@ -40,6 +40,8 @@ KEY_USAGES = ("digital_signature", "content_commitment", "key_encipherment")
 class TestCa:
     """A self-signed root CA that issues test certificates (never use outside tests and demos)."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     cert: x509.Certificate
     key: rsa.RSAPrivateKey
     cert_pem: Path  # give this to ``--trust`` / pdfsig's NSS database

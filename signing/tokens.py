@@ -136,8 +136,16 @@ def cert_info(der: bytes, cert_id: bytes, label: str, has_private_key: bool | No
 
 
 def load_module(module: str | Path) -> Any:
-    """Load (once per process) and initialise a PKCS#11 module, with typed errors."""
+    """Load (once per process) and initialise a PKCS#11 module, with typed errors.
+
+    An empty ``module`` means the first known module installed here (:mod:`signing.modules`).
+    """
     path = str(module)
+    if not path:
+        from signing.modules import find_modules
+
+        found = find_modules()
+        path = str(found[0]) if found else ""
     if not path or not Path(path).is_file():
         raise errors.ModuleNotFound(module=path or "?")
     try:
@@ -189,21 +197,24 @@ def token_present(lib: Any, label: str, serial: str = "") -> bool:
 
 
 def _certificates(session: Any, with_keys: bool) -> list[CertInfo]:
+    # PKCS#11 allows one object search per session at a time: finish each search before the next
+    objects = [
+        (bytes(obj[Attribute.ID] or b""), str(obj[Attribute.LABEL] or ""), bytes(obj[Attribute.VALUE]))
+        for obj in list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}))
+    ]
+    key_ids = _private_key_ids(session) if with_keys else set()
     out = []
-    for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
-        cert_id = bytes(obj[Attribute.ID] or b"")
-        label = str(obj[Attribute.LABEL] or "")
-        has_key = _has_private_key(session, cert_id) if with_keys else None
+    for cert_id, label, der in objects:
         try:
-            out.append(cert_info(bytes(obj[Attribute.VALUE]), cert_id, label, has_key))
+            out.append(cert_info(der, cert_id, label, (cert_id in key_ids) if with_keys else None))
         except ValueError:
             log.warning("skipping an unreadable certificate object on the token (id %s)", cert_id.hex())
     return out
 
 
-def _has_private_key(session: Any, cert_id: bytes) -> bool:
-    query = {Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.ID: cert_id}
-    return any(True for _ in session.get_objects(query))
+def _private_key_ids(session: Any) -> set[bytes]:
+    keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}))
+    return {bytes(k[Attribute.ID] or b"") for k in keys}
 
 
 def list_tokens(module: str | Path) -> list[TokenInfo]:

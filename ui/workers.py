@@ -73,8 +73,10 @@ class Task(QRunnable):
         except BaseException as e:  # every failure reaches the UI, never a silent thread death
             if not _is_expected(e):
                 log.error("task failed: %s", "".join(traceback.format_exception(e)))
+            self.running = False  # the slots see the task as over
             self.signals.failed.emit(e)
         else:
+            self.running = False
             self.signals.done.emit(result)
         finally:
             self.running = False

@@ -187,7 +187,7 @@ def make_page(index: int, kind: str, rng: random.Random, np_rng: np.random.Gener
         file=f"page-{index:03d}.png",
         kind=kind,
         skew_deg=round(rng.uniform(-12, 12), 2),
-        orientation=rng.choice([0, 0, 0, 90, 180, 270]) if kind != "blank" else 0,
+        orientation=rng.choice([0, 0, 0, 90, 180, 270]) if kind == "text" else 0,
         seal=kind == "seal" or (kind == "text" and rng.random() < 0.6),
         blur=rng.choice([0.0, 0.0, 0.8, 1.2]),
         punch_holes=rng.random() < 0.3,

@@ -1,0 +1,82 @@
+"""Encoding the cleaned page for the PDF: JPEG for colour and gray, CCITT G4 for black-and-white.
+
+Before JPEG the page's tones are stretched so the paper becomes pure white and the ink
+keeps its colour: the scanner's noise on the paper, which costs most of a JPEG's bytes, goes
+with it. A colour page larger than the size budget is encoded again at lower quality.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from app.model import ColorMode
+
+MIN_QUALITY = 35
+
+
+@dataclass(frozen=True)
+class EncodedImage:
+    kind: str  # "jpeg" or "g4"
+    color_mode: ColorMode
+    width: int
+    height: int
+    data: bytes
+    black_is_1: bool = False  # G4 only
+
+
+def levels_lut(paper: float, ink: float, clip_white: float = 22.0) -> np.ndarray:
+    """A tone curve: ``ink`` and darker -> 0, ``paper - clip_white`` and lighter -> 255."""
+    hi = max(paper - clip_white, ink + 20)
+    x = np.arange(256, dtype=np.float32)
+    y = (x - ink) * 255.0 / (hi - ink)
+    return np.clip(y, 0, 255).astype(np.uint8)
+
+
+def whiten(rgb: np.ndarray, paper: tuple[int, int, int], ink: float) -> np.ndarray:
+    """Per-channel levels so the paper (and its noise) becomes white and the ink stays dark."""
+    channels = [cv2.LUT(rgb[:, :, c], levels_lut(paper[c], ink)) for c in range(3)]
+    return cv2.merge(channels)
+
+
+def _jpeg(array: np.ndarray, quality: int) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, "JPEG", quality=quality, subsampling=2, optimize=True)
+    return buf.getvalue()
+
+
+def encode_jpeg(array: np.ndarray, mode: ColorMode, quality: int, max_bytes: int) -> EncodedImage:
+    data = _jpeg(array, quality)
+    while len(data) > max_bytes and quality > MIN_QUALITY:
+        quality = max(MIN_QUALITY, quality - 10)
+        data = _jpeg(array, quality)
+    h, w = array.shape[:2]
+    return EncodedImage("jpeg", mode, w, h, data)
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Black text on white (uint8 0/255), by Otsu's threshold on the whitened page."""
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return bw
+
+
+def encode_g4(bw: np.ndarray) -> EncodedImage:
+    """CCITT Group 4 data of a 0/255 image, taken out of a one-strip TIFF written by Pillow."""
+    h, w = bw.shape
+    img = Image.fromarray(bw).convert("1")
+    buf = io.BytesIO()
+    img.save(buf, "TIFF", compression="group4", strip_size=2**31 - 1)
+    buf.seek(0)
+    with Image.open(buf) as tif:
+        offsets = tif.tag_v2[273]
+        counts = tif.tag_v2[279]
+        photometric = tif.tag_v2.get(262, 0)
+    if len(offsets) != 1:
+        raise RuntimeError(f"expected one TIFF strip, got {len(offsets)}")
+    raw = buf.getvalue()[offsets[0] : offsets[0] + counts[0]]
+    # Photometric 0 (WhiteIsZero): a 1 bit is black; CCITT's default is BlackIs1 false.
+    return EncodedImage("g4", ColorMode.BW, w, h, raw, black_is_1=(photometric == 0))

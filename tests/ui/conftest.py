@@ -1,0 +1,71 @@
+"""UI test setup: an AppContext on the test's own SOHOA_HOME, the app in Vietnamese, and helpers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture
+def app(qapp):  # type: ignore[no-untyped-def]
+    """The QApplication with SoHoa's font and Vietnamese translation loaded."""
+    from ui.app import create_application
+
+    return create_application(lang="vi")
+
+
+@pytest.fixture
+def ctx(app, sohoa_home: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    from ui import services
+
+    context = services.AppContext.open()
+    yield context
+    from ui.workers import wait_all
+
+    wait_all(60000)
+    context.close()
+
+
+@pytest.fixture
+def window(ctx, qtbot):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    win = MainWindow(ctx, background=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def sane_test_scanner(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """SANE's test backend as the configured scanner (private config folder, A4-sized)."""
+    from app.config import save_setting
+    from scanners.sane_config import write_test_backend_config
+
+    folder = write_test_backend_config(tmp_path / "sane")
+    ctx.config = save_setting(ctx.config, "scanner.sane_config_dir", str(folder))
+    ctx.config = save_setting(ctx.config, "scanner.device", "test:0")
+    ctx.config = save_setting(ctx.config, "profiles.default.dpi", 150)
+    return folder
+
+
+def answer_modal(qtbot, fill: Callable[[object], None]) -> None:  # type: ignore[no-untyped-def]
+    """Answer the next modal dialog (PIN prompt, question) from a timer, as a user would."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def attempt(tries: int = 50) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if tries:
+                QTimer.singleShot(50, lambda: attempt(tries - 1))
+            return
+        fill(dialog)
+
+    QTimer.singleShot(0, attempt)

@@ -1,0 +1,173 @@
+"""The whole counter workflow through the widgets, with real parts.
+
+SANE's test scanner feeds the pages, the processing pipeline (Tesseract) builds the PDF/A, a
+SoftHSM2 token signs, the outbox queues, and the reference repository (over loopback) receives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import answer_modal
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from app.config import save_setting
+    from signing.softhsm import create_token
+
+    tok = create_token(tmp_path / "token", label="SoHoa UI Token")
+    tok.activate()
+    ctx.config = save_setting(ctx.config, "signing.pkcs11_module", tok.module)
+    ctx.config = save_setting(ctx.config, "signing.token_label", tok.label)
+    return tok
+
+
+def _type_dossier(qtbot, form) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(form.code, "H15.50.05.13-261008-0975")
+    qtbot.keyClicks(form.procedure, "1.001757")
+    qtbot.keyClicks(form.owner_id, "001099012345")
+    form.owner_name.insert("Nguyễn Văn An")  # QTest cannot type non-Latin-1 keys; an input method inserts
+    form.kind.setCurrentIndex(form.kind.findData("result"))
+    form.title.insert("Giấy chứng nhận")
+    qtbot.keyClicks(form.result_code, "KQ.H15-2026-000123")
+    assert form.valid, form.errors()
+
+
+def _enter_pin(pin: str):  # type: ignore[no-untyped-def]
+    def fill(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert dialog.objectName() == "pinDialog"
+        assert dialog.pin.echoMode() == dialog.pin.EchoMode.Password
+        dialog.pin.setText(pin)
+        dialog.accept()
+
+    return fill
+
+
+def test_scan_process_sign_queue_and_upload_through_the_widgets(
+    window, ctx, qtbot, sane_test_scanner, token, tmp_path: Path, caplog  # type: ignore[no-untyped-def]
+) -> None:
+    from app.config import save_setting
+    from reference_repository.testing import run_server
+
+    with run_server(tmp_path / "repo", trust_roots=[token.ca_pem]) as server:
+        ctx.config = save_setting(ctx.config, "repository.url", server.url)
+        counter = window.show_view("counter")
+        _type_dossier(qtbot, counter.form)
+
+        # scan: thumbnails arrive while the feeder is still running
+        arrivals: list[bool] = []
+        counter.pages.model().rowsInserted.connect(lambda *a: arrivals.append(counter.busy()))
+        qtbot.keyClick(counter, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: not counter.busy(), timeout=60000)
+        assert counter.pages.count() == 10  # the test backend's feeder holds 10 sheets
+        assert arrivals.count(True) >= 9, arrivals
+        assert "10" in counter.result_label.text()
+
+        # page work: delete down to 3 pages, rotate one, split into two documents
+        for _ in range(7):
+            counter.pages.select_row(counter.pages.count() - 1)
+            counter.actions_["delete"].trigger()
+        assert counter.pages.count() == 3
+        counter.pages.select_row(1)
+        counter.actions_["rotate"].trigger()
+        assert counter.pages.pages()[1].rotation == 90
+        counter.pages.select_row(2)
+        counter.actions_["split"].trigger()
+        assert [len(d) for d in counter.pages.documents()] == [2, 1]
+
+        # Finish & sign: one PIN for both documents, then the queue
+        answer_modal(qtbot, _enter_pin(token.pin))
+        counter.finish_button.click()
+        qtbot.waitUntil(lambda: not counter.busy() and bool(counter.outcomes), timeout=180000)
+        assert [o.status for o in counter.outcomes] == ["queued", "queued"], counter.result_label.text()
+        assert counter.pages.count() == 0  # ready for the next dossier
+        assert token.pin not in caplog.text
+
+        # the queue view sends them; the reference repository receives both
+        queue = window.show_view("queue")
+        qtbot.waitUntil(lambda: len(queue.items) == 2, timeout=20000)
+        queue.sync_button.click()
+        qtbot.waitUntil(lambda: len(server.documents()) == 2, timeout=60000)
+        qtbot.waitUntil(lambda: all(i.state == "done" for i in queue.items) and len(queue.items) == 2,
+                        timeout=20000)
+        titles = sorted(d["metadata"]["TenGiayTo"] for d in server.documents())
+        assert titles == ["Giấy chứng nhận (1)", "Giấy chứng nhận (2)"]
+
+    stats = window.show_view("statistics")
+    by_kind = {k: sum(r.documents[k] for r in stats.rows) for k in ("digitized", "signed", "uploaded")}
+    assert by_kind == {"digitized": 2, "signed": 2, "uploaded": 2}
+    assert sum(r.pages for r in stats.rows) == 3
+
+
+def test_wrong_pin_is_reported_and_nothing_is_queued(window, ctx, qtbot, sane_test_scanner, token) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    _type_dossier(qtbot, counter.form)
+    counter.insert_pages([str(p) for p in _sample_pages(ctx, 1)])
+    qtbot.waitUntil(lambda: counter.pages.count() == 1 and not counter.busy(), timeout=20000)
+    answer_modal(qtbot, _enter_pin("000000"))
+    counter.finish_button.click()
+    qtbot.waitUntil(lambda: not counter.busy() and "PIN" in counter.result_label.text(), timeout=120000)
+    from ui import services
+
+    assert services.queue_items(ctx) == []
+    assert counter.pages.count() == 1  # the pages stay for another try
+
+
+def test_finish_refuses_an_invalid_form_and_points_at_the_field(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    qtbot.keyClicks(counter.form.code, "H15-XYZ")
+    counter.finish_button.click()
+    assert not counter.busy()
+    assert "Mã hồ sơ" in counter.result_label.text()
+    assert counter.form.focusWidget() is counter.form.code or counter.form.code.hasFocus()
+
+
+def test_scanning_with_no_scanner_shows_the_device_error(window, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    counter.scanner.setEditText("")
+    counter.scan()
+    qtbot.waitUntil(lambda: not counter.busy(), timeout=10000)
+    assert "máy quét" in counter.result_label.text().lower()
+    assert counter.pages.count() == 0
+
+
+def test_cancel_stops_the_feeder_and_keeps_the_pages_scanned(window, ctx, qtbot, sane_test_scanner) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    counter.pages.model().rowsInserted.connect(lambda *a: counter.pages.count() == 2 and counter.cancel())
+    counter.scan()
+    qtbot.waitUntil(lambda: not counter.busy(), timeout=60000)
+    assert 2 <= counter.pages.count() < 10
+    assert "Đã hủy" not in counter.result_label.text() or counter.pages.count() >= 2
+
+
+def test_page_moves_by_keyboard_and_pages_group_into_documents(window, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    counter.insert_pages([str(p) for p in _sample_pages(ctx, 3)])
+    qtbot.waitUntil(lambda: counter.pages.count() == 3 and not counter.busy(), timeout=20000)
+    first = counter.pages.pages()[0].file
+    counter.pages.select_row(0)
+    counter.actions_["moveRight"].trigger()
+    assert counter.pages.pages()[1].file == first
+    assert counter.pages.item(1).text().startswith("TL 1 · tr. 2")
+
+
+def test_inserting_a_broken_file_reports_it(window, ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    counter = window.show_view("counter")
+    counter.insert_pages([str(bad)])
+    qtbot.waitUntil(lambda: not counter.busy(), timeout=20000)
+    assert counter.pages.count() == 0
+    assert "broken.png" in counter.result_label.text()
+
+
+def _sample_pages(ctx, n: int) -> list[Path]:  # type: ignore[no-untyped-def]
+    from ui.demo_data import demo_pages
+
+    return [p.file for p in demo_pages(ctx.paths.cache / "samples", n)]
