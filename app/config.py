@@ -43,13 +43,18 @@ class ScanProfile(_Section):
     allow_low_dpi_color: bool = False  # below 200 dpi in colour only when the profile says so
     drop_blank: bool = False  # blank pages are flagged; dropped only when this is true
     split_on_separator: bool = True
+    # raw driver options for this profile (advanced), e.g. {"test_picture" = "Color pattern"}
+    device_options: dict[str, str | int | float | bool] = {}
 
 
 class Scanner(_Section):
     device: str = ""  # e.g. "test:0", "airscan:e0:Office", a TWAIN source name
     profile: str = "default"
     sane_config_dir: str = ""  # a private SANE config folder (the demo uses one)
-    timeout_s: float = Field(60.0, gt=0)
+    timeout_s: float = Field(60.0, gt=0)  # a scanner silent this long is stopped (pages kept)
+    test_device: bool = False  # also offer SANE's "test" scanner (training, demos)
+    watch_folder: str = ""  # a shared folder a network scanner saves into, imported as it fills
+    separator_pattern: str = r"^(?:SOHOA[-_ ]?SEP|PATCH[-_ ]?T)(?:[:=/ ](?P<label>.+))?$"
 
 
 class Processing(_Section):
@@ -59,6 +64,8 @@ class Processing(_Section):
     jpeg_quality: int = Field(60, ge=20, le=95)
     remove_punch_holes: bool = False
     tesseract_timeout_s: float = Field(180.0, gt=0)
+    max_page_kb: int = Field(200, ge=50)  # a colour page is re-encoded at lower quality above this
+    min_ocr_confidence: float = Field(60.0, ge=0, le=100)  # below: the page is flagged for rescan
 
 
 class Signing(_Section):

@@ -10,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 from app.fsutil import atomic_write_text
 from app.paths import private_dir
+
+if TYPE_CHECKING:
+    from scanners.driver import ScannedPage
 
 log = logging.getLogger(__name__)
 
@@ -51,31 +54,35 @@ def _sha256(path: Path) -> str:
 
 
 def scan_step(result: DemoResult, say: Callable[[str], None]) -> None:
-    """Scan the demo dossier from the test scanner's feeder, page by page, to PNG files."""
+    """Scan the demo dossier from the test scanner's feeder, page by page, to PNG files.
+
+    Goes through the app's own capture path: the SANE worker process and a journaled batch.
+    """
+    from scanners.batch import ScanBatch
     from scanners.sane_config import write_test_backend_config
+    from scanners.sane_driver import SaneDriver
+    from scanners.settings import ScanSettings
 
     sane_dir = write_test_backend_config(result.out_dir / ".sane")
-    os.environ["SANE_CONFIG_DIR"] = str(sane_dir)
-    import sane
+    settings = ScanSettings(
+        source="adf",
+        mode="color",
+        dpi=300,
+        paper="A4",
+        max_pages=DEMO_PAGES,
+        device_options={"test_picture": "Color pattern"},
+    )
 
-    sane.init()
-    try:
-        dev = sane.open(DEMO_DEVICE)
+    def landed(page: ScannedPage) -> None:
+        result.pages.append(page.path)
+        say(f"  page {page.index}/{DEMO_PAGES} -> {page.path.name}")
+
+    with SaneDriver(sane_dir) as driver:
+        batch = ScanBatch(driver, DEMO_DEVICE, settings, result.out_dir)
         try:
-            dev.source = "Automatic Document Feeder"
-            dev.mode = "Color"
-            dev.resolution = 300
-            dev.br_x, dev.br_y = 210.0, 297.0
-            for n in range(1, DEMO_PAGES + 1):
-                image = dev.scan()
-                path = result.out_dir / f"page-{n:03d}.png"
-                image.save(path, dpi=(300, 300))
-                result.pages.append(path)
-                say(f"  page {n}/{DEMO_PAGES} -> {path.name}")
+            batch.scan(on_page=landed)
         finally:
-            dev.close()
-    finally:
-        sane.exit()
+            batch.finish()
     result.steps.append("scan")
 
 

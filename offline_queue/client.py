@@ -14,6 +14,7 @@ import base64
 import email.utils
 import hashlib
 import ipaddress
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urljoin, urlparse
 
 import requests
+from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from offline_queue.errors import CredentialsRejected, InsecureRepositoryUrl, TlsFailure
@@ -84,6 +86,27 @@ class _ThrottledBody:
         if piece:
             self._limiter.consume(len(piece))
         return piece
+
+
+class _ExtraRootsAdapter(HTTPAdapter):
+    """Trust the system's roots *and* ``ca_bundle``.
+
+    ``Session.verify = path`` would replace the system roots, and requests lets the
+    ``REQUESTS_CA_BUNDLE`` variable silently override a session's ``verify``; an SSL
+    context given to the pool avoids both.
+    """
+
+    def __init__(self, ca_bundle: str) -> None:
+        try:
+            self._context = ssl.create_default_context()
+            self._context.load_verify_locations(cafile=ca_bundle)
+        except (OSError, ssl.SSLError) as e:
+            raise TlsFailure(detail=f"cannot read the CA bundle {ca_bundle}: {e}") from e
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
 
 
 def check_url(url: str) -> str:
@@ -149,9 +172,12 @@ class RepositoryClient:
     ) -> None:
         self.base = check_url(url)
         self.session = requests.Session()
-        self.session.verify = ca_bundle or True  # never False
+        self.session.verify = True  # never False
+        if ca_bundle:
+            self.session.mount("https://", _ExtraRootsAdapter(ca_bundle))
         if username:
-            self.session.auth = (username, password or "")
+            # as UTF-8 bytes (RFC 7617): requests would encode str as Latin-1 and fail on "đ"
+            self.session.auth = (username.encode("utf-8"), (password or "").encode("utf-8"))
         self.timeout = (min(10.0, timeout), timeout)
         self.chunk_size = chunk_size
         self.limiter = limiter

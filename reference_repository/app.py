@@ -21,7 +21,6 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -90,6 +89,17 @@ def _parse_checksum(header: str) -> tuple[str, bytes]:
         ) from e
 
 
+def _basic_credentials(header: str | None) -> tuple[str, str]:
+    if not header or not header.lower().startswith("basic "):
+        return "", ""
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    name, _, password = decoded.partition(":")
+    return name, password
+
+
 def create_app(
     data_dir: Path,
     trust_roots: list[object],
@@ -105,21 +115,20 @@ def create_app(
         description="tus 1.0 uploads (core, creation, checksum) and a documents API for signed PDF/A-2b files.",
     )
     api.state.storage = storage
-    basic = HTTPBasic(auto_error=False)
 
-    def authorise(credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]) -> None:
+    def authorise(authorization: Annotated[str | None, Header()] = None) -> None:
+        """HTTP Basic with UTF-8 credentials (RFC 7617): passwords may hold Vietnamese letters."""
         if not users:
             return
-        ok = credentials is not None and secrets.compare_digest(
-            users.get(credentials.username, "\0no-user").encode(), credentials.password.encode()
-        )
-        if not ok:
+        name, password = _basic_credentials(authorization)
+        expected = users.get(name, "\0no-user")
+        if not secrets.compare_digest(expected.encode(), password.encode()):
             raise RepoError(
                 401,
                 "unauthorised",
                 "wrong or missing user name or password",
                 "sai hoặc thiếu tên đăng nhập, mật khẩu",
-                {"WWW-Authenticate": 'Basic realm="sohoa"'},
+                {"WWW-Authenticate": 'Basic realm="sohoa", charset="UTF-8"'},
             )
 
     @api.exception_handler(RepoError)

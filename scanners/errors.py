@@ -28,8 +28,16 @@ class ScanError(DeviceError):
     def __init__(self, text: Text | None = None, /, **params: Any) -> None:
         params.setdefault("device", "?")
         params.setdefault("detail", "")
+        params.setdefault("count", 0)
         super().__init__(text, **params)
         self.pages: list[Any] = []  # ScannedPage objects, filled in by the driver
+
+    def keep_pages(self, pages: list[Any]) -> ScanError:
+        """Attach the pages kept so far (and count them in the message); return self."""
+        self.pages = list(pages)
+        self.params["count"] = len(self.pages)
+        self.args = (self.text.render("en", **self.params),)
+        return self
 
 
 class NoDeviceError(ScanError):
@@ -116,6 +124,20 @@ class SettingRefusedError(ScanError):
         vi="Máy quét '{device}' không hỗ trợ {setting} = {value}. Các giá trị máy hỗ trợ: {allowed}. Hãy chọn giá trị khác trong hồ sơ quét.",
         en="Scanner '{device}' does not support {setting} = {value}. Values it supports: {allowed}. Choose another value in the scan profile.",
     )
+
+    _LABELS: ClassVar[dict[str, tuple[str, str]]] = {
+        "source": ("nguồn giấy", "paper source"),
+        "mode": ("chế độ màu", "colour mode"),
+        "dpi": ("độ phân giải (dpi)", "resolution (dpi)"),
+        "paper": ("khổ giấy", "paper size"),
+    }
+
+    def message(self, lang: str | None = None) -> str:
+        from app.i18n import language
+
+        vi, en = self._LABELS.get(str(self.params.get("setting")), (None, None))
+        label = (en if (lang or language()) == "en" else vi) or self.params.get("setting")
+        return self.text.render(lang, **{**self.params, "setting": label})
 
 
 class LowResolutionError(ValidationError):

@@ -18,7 +18,12 @@ geometry_max 300.0
 
 
 def write_test_backend_config(folder: Path, with_system_backends: bool = False) -> Path:
-    """Write a SANE config folder enabling the ``test`` backend with A3-sized geometry."""
+    """Write a SANE config folder enabling the ``test`` backend with A3-sized geometry.
+
+    With ``with_system_backends`` the folder's dll.conf also lists every backend the
+    system's dll.conf enables, so real scanners stay visible next to the test device
+    (use it with ``SANE_CONFIG_DIR=folder:``, see :func:`sane_env`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     system = Path("/etc/sane.d/test.conf")
     conf = system.read_text() if system.is_file() else _DEFAULT_TEST_CONF
@@ -27,7 +32,14 @@ def write_test_backend_config(folder: Path, with_system_backends: bool = False) 
     else:
         conf += "\ngeometry_max 300.0\n"
     (folder / "test.conf").write_text(conf)
-    (folder / "dll.conf").write_text("test\n")
+    backends = ["test"]
+    system_dll = Path("/etc/sane.d/dll.conf")
+    if with_system_backends and system_dll.is_file():
+        for line in system_dll.read_text().splitlines():
+            name = line.split("#", 1)[0].strip()
+            if name and name not in backends:
+                backends.append(name)
+    (folder / "dll.conf").write_text("\n".join(backends) + "\n")
     return folder
 
 

@@ -26,6 +26,7 @@ class Analysis:
     ink_pixels: int = 0  # significant ink at 150 dpi
     color_pixels: int = 0
     sharpness: float = 0.0
+    color_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (x, y, w, h) at full size
 
 
 def _small(image: np.ndarray, dpi: int) -> np.ndarray:
@@ -69,6 +70,10 @@ def analyse(
     _n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     significant = stats[:, cv2.CC_STAT_AREA] >= 6
     significant[0] = False
+    # slivers of scanner bed left along the image edge are not content
+    x, y, w, h = (stats[:, i] for i in range(4))
+    edge = (x == 0) | (y == 0) | (x + w >= ink.shape[1]) | (y + h >= ink.shape[0])
+    significant &= ~(edge & (np.minimum(w, h) <= 4))
     keep = significant[labels]
     ink_pixels = int(stats[significant, cv2.CC_STAT_AREA].sum())
     colour_pixels = int((colour & keep).sum())
@@ -100,4 +105,20 @@ def analyse(
             mode = ColorMode.GRAY
         else:
             mode = allowed[0]
-    return Analysis(blank, mode, flags, ink_pixels, colour_pixels, round(sharp, 3))
+    boxes = colour_boxes(colour & keep, f) if mode == ColorMode.COLOR else []
+    return Analysis(blank, mode, flags, ink_pixels, colour_pixels, round(sharp, 3), boxes)
+
+
+def colour_boxes(colour: np.ndarray, f: float) -> list[tuple[int, int, int, int]]:
+    """Boxes (full size) around the coloured marks, each grown by ~4 mm and merged when close."""
+    grow = round(4 / 25.4 * WORK_DPI)
+    near = cv2.dilate(
+        colour.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (2 * grow + 1, 2 * grow + 1))
+    )
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(near, connectivity=8)
+    h, w = colour.shape
+    boxes = []
+    for x, y, bw, bh, _area in stats[1:]:
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + bw), min(h, y + bh)
+        boxes.append((round(x0 / f), round(y0 / f), round((x1 - x0) / f), round((y1 - y0) / f)))
+    return boxes

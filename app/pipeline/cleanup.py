@@ -44,7 +44,7 @@ def sheet_mask(gray: np.ndarray, dpi: int, paper_gray: int) -> np.ndarray | None
     convex hull of the largest light region, so dark content on the sheet, even at its
     edge, is inside it and never cut.
     """
-    small, f = _small(gray, dpi)
+    small, _f = _small(gray, dpi)
     light = (small > max(paper_gray * 0.55, 60)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=4)
     if n < 2:
@@ -99,12 +99,23 @@ def find_holes(gray: np.ndarray, dpi: int, paper_gray: int) -> list[tuple[int, i
 
 
 def despeckle(rgb: np.ndarray, gray: np.ndarray, dpi: int, paper: tuple[int, int, int]) -> int:
-    """Paint ink blobs smaller than ~0.25 mm² with paper colour, in place; return how many."""
+    """Paint isolated ink blobs under ~0.25 mm² with paper colour, in place; return how many.
+
+    A blob counts as a speck only when no larger ink lies within ~1 mm: the dots of i, ạ, ệ
+    and full stops sit next to their letters and are kept.
+    """
     max_area = max(2, round(15 * (dpi / 300) ** 2))
     ink = (gray < int(np.mean(paper) * 0.6)).astype(np.uint8)
     _n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = stats[:, cv2.CC_STAT_AREA] <= max_area
     small[0] = False
+    if not small.any():
+        return 0
+    big = ((~small)[labels] & (labels > 0)).astype(np.uint8)
+    reach = max(3, round(dpi / 25.4))
+    near_big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * reach + 1, 2 * reach + 1))) > 0
+    touching = np.unique(labels[near_big & small[labels]])
+    small[touching] = False
     count = int(small.sum())
     if count:
         mask = small[labels]

@@ -78,5 +78,6 @@ def encode_g4(bw: np.ndarray) -> EncodedImage:
     if len(offsets) != 1:
         raise RuntimeError(f"expected one TIFF strip, got {len(offsets)}")
     raw = buf.getvalue()[offsets[0] : offsets[0] + counts[0]]
-    # Photometric 0 (WhiteIsZero): a 1 bit is black; CCITT's default is BlackIs1 false.
-    return EncodedImage("g4", ColorMode.BW, w, h, raw, black_is_1=(photometric == 0))
+    # libtiff codes the bits as they are stored: with Photometric 1 (BlackIsZero, Pillow's
+    # choice) the fax "white" runs are black pixels, so the PDF decoder needs BlackIs1 true.
+    return EncodedImage("g4", ColorMode.BW, w, h, raw, black_is_1=(photometric == 1))

@@ -88,8 +88,8 @@ class TesseractMissing(MissingDependencyError):
 
 class MissingLanguage(MissingDependencyError):
     text = Text(
-        vi="Tesseract thiếu dữ liệu ngôn ngữ '{lang}' (có: {available}). Hãy cài đặt: apt install tesseract-ocr-{lang}.",
-        en="Tesseract lacks the language data '{lang}' (installed: {available}). Install it: apt install tesseract-ocr-{lang}.",
+        vi="Tesseract thiếu dữ liệu ngôn ngữ '{language}' (có: {available}). Hãy cài đặt: apt install tesseract-ocr-{language}.",
+        en="Tesseract lacks the language data '{language}' (installed: {available}). Install it: apt install tesseract-ocr-{language}.",
     )
 
 

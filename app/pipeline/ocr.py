@@ -73,7 +73,7 @@ def check_languages(languages: str) -> None:
     available = _available_languages(os.environ.get("TESSDATA_PREFIX", ""))
     for lang in languages.split("+"):
         if lang not in available:
-            raise MissingLanguage(lang=lang, available=", ".join(sorted(available)) or "-")
+            raise MissingLanguage(language=lang, available=", ".join(sorted(available)) or "-")
 
 
 def write_pgm(gray: np.ndarray, path: Path) -> Path:

@@ -28,6 +28,12 @@ class ProcessOptions:
     tesseract_timeout_s: float = 180.0
     min_ocr_confidence: float = 60.0
 
+    def __post_init__(self) -> None:
+        modes = tuple(ColorMode(m) for m in self.allowed_color_modes)
+        if not modes:
+            raise ValueError("allowed_color_modes must name at least one mode")
+        object.__setattr__(self, "allowed_color_modes", modes)
+
     @classmethod
     def from_config(cls, section: Processing, **overrides: Any) -> ProcessOptions:
         values: dict[str, Any] = {
@@ -37,6 +43,8 @@ class ProcessOptions:
             "jpeg_quality": section.jpeg_quality,
             "remove_punch_holes": section.remove_punch_holes,
             "tesseract_timeout_s": section.tesseract_timeout_s,
+            "max_page_kb": section.max_page_kb,
+            "min_ocr_confidence": section.min_ocr_confidence,
         }
         values.update(overrides)
         return cls(**values)

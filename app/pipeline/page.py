@@ -34,6 +34,7 @@ class PageResult:
     height: int = 0
     black_is_1: bool = False
     words: list[Word] = field(default_factory=list)
+    patches: list[tuple[int, int, str, int, int]] = field(default_factory=list)  # (x, y, jpeg file, w, h)
 
 
 def _ocr_gray(rgb: np.ndarray, mode: ColorMode, lut: np.ndarray) -> np.ndarray:
@@ -80,12 +81,20 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
         )
     try:
         max_bytes = options.max_page_kb * 1024
-        if result.color_mode == ColorMode.COLOR:
+        patches: list[tuple[int, int, encode.EncodedImage]] = []
+        ink = min(ink_level + 10, 120)
+        if result.color_mode == ColorMode.COLOR and _mixed_raster_fits(result.color_boxes, rgb.shape):
+            # black-and-white text (G4) with the coloured marks (seal, signature) as JPEG patches
+            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)))
+            white = encode.whiten(rgb, paper, ink)
+            for x, y, w, h in result.color_boxes:
+                crop = np.ascontiguousarray(white[y : y + h, x : x + w])
+                patches.append(
+                    (x, y, encode.encode_jpeg(crop, ColorMode.COLOR, options.jpeg_quality, max_bytes))
+                )
+        elif result.color_mode == ColorMode.COLOR:
             image = encode.encode_jpeg(
-                encode.whiten(rgb, paper, min(ink_level + 10, 120)),
-                ColorMode.COLOR,
-                options.jpeg_quality,
-                max_bytes,
+                encode.whiten(rgb, paper, ink), ColorMode.COLOR, options.jpeg_quality, max_bytes
             )
         elif result.color_mode == ColorMode.GRAY:
             image = encode.encode_jpeg(cv2.LUT(gray, lut), ColorMode.GRAY, options.jpeg_quality, max_bytes)
@@ -98,6 +107,11 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
         raise
     image_file = work / f"{name}.{image.kind}"
     image_file.write_bytes(image.data)
+    patch_files = []
+    for k, (x, y, patch) in enumerate(patches):
+        patch_file = work / f"{name}.patch{k}.jpeg"
+        patch_file.write_bytes(patch.data)
+        patch_files.append((x, y, str(patch_file), patch.width, patch.height))
 
     confidence = None
     real = [w for w in words if w.conf >= 0]
@@ -116,7 +130,15 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
         dpi=dpi,
         ocr_confidence=confidence,
         words=len(words),
-        image_bytes=len(image.data),
+        image_bytes=len(image.data) + sum(len(p.data) for _, _, p in patches),
     )
     log.debug("page %s: %s", src.label, report)
-    return PageResult(report, str(image_file), image.kind, image.width, image.height, image.black_is_1, words)
+    return PageResult(
+        report, str(image_file), image.kind, image.width, image.height, image.black_is_1, words, patch_files
+    )
+
+
+def _mixed_raster_fits(boxes: list[tuple[int, int, int, int]], shape: tuple[int, ...]) -> bool:
+    """Mixed raster only when the colour is in a few small areas (seals, signatures), not a photo."""
+    area = sum(w * h for _, _, w, h in boxes)
+    return 0 < len(boxes) <= 8 and area <= 0.25 * shape[0] * shape[1]

@@ -38,6 +38,7 @@ class PdfPage:
     image: EncodedImage
     dpi: int
     words: Sequence[Word]
+    patches: Sequence[tuple[int, int, EncodedImage]] = ()  # colour JPEGs drawn over the base at (x, y) px
 
 
 def srgb_profile() -> bytes:
@@ -170,7 +171,15 @@ def build_pdf(pages: Sequence[PdfPage], meta: PdfMetadata, font: SubsetFont | No
         img = page.image
         w_pt, h_pt = img.width * 72.0 / page.dpi, img.height * 72.0 / page.dpi
         content = f"q {w_pt:.3f} 0 0 {h_pt:.3f} 0 0 cm /Im0 Do Q\n".encode()
-        resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=_image_xobject(pdf, img)))
+        xobjects = pikepdf.Dictionary(Im0=_image_xobject(pdf, img))
+        k = 72.0 / page.dpi
+        for n, (x, y, patch) in enumerate(page.patches, start=1):
+            xobjects[f"/Im{n}"] = _image_xobject(pdf, patch)
+            pw, ph = patch.width * k, patch.height * k
+            content += (
+                f"q {pw:.3f} 0 0 {ph:.3f} {x * k:.3f} {h_pt - y * k - ph:.3f} cm /Im{n} Do Q\n".encode()
+            )
+        resources = pikepdf.Dictionary(XObject=xobjects)
         if font is not None and font_ref is not None and page.words:
             content += text_operators(page.words, font, "F1", page.dpi, h_pt)
             resources.Font = pikepdf.Dictionary(F1=font_ref)

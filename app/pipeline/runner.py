@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
-from app.errors import CancelledError, OutputError, SoHoaError
+from app.errors import CancelledError, InputError, OutputError, SoHoaError
 from app.i18n import Text
 from app.model import ColorMode
 from app.paths import app_paths, private_dir
@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, PageReport], None]
 Cancel = Callable[[], bool] | threading.Event
 
+NO_INPUT = Text(
+    vi="Không có tệp đầu vào nào. Hãy chọn ít nhất một ảnh quét hoặc tệp PDF.",
+    en="No input files were given. Choose at least one scanned image or PDF.",
+)
 NO_PAGES_LEFT = Text(
     vi="Mọi trang đều trắng và đã bị bỏ nên không có gì để lưu. Hãy quét lại, hoặc bỏ tùy chọn bỏ trang trắng.",
     en="Every page is blank and was dropped, so there is nothing to save. Scan again, or turn off dropping blank pages.",
@@ -121,7 +125,11 @@ def _pdf_page(result: PageResult) -> PdfPage:
     mode = ColorMode(result.report.color_mode)
     data = Path(result.image_file).read_bytes()
     image = EncodedImage(result.image_kind, mode, result.width, result.height, data, result.black_is_1)
-    return PdfPage(image=image, dpi=result.report.dpi, words=result.words)
+    patches = [
+        (x, y, EncodedImage("jpeg", ColorMode.COLOR, w, h, Path(f).read_bytes()))
+        for x, y, f, w, h in result.patches
+    ]
+    return PdfPage(image=image, dpi=result.report.dpi, words=result.words, patches=patches)
 
 
 def process_document(
@@ -144,6 +152,8 @@ def process_document(
     started = time.monotonic()
     if options.ocr:
         ocr.check_languages(options.languages)
+    if not inputs:
+        raise InputError(NO_INPUT)
     sources = list_pages([Path(p) for p in inputs])
     work = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(app_paths().work)))
     try:

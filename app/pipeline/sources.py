@@ -60,19 +60,22 @@ def _check_size(path: Path, width: int, height: int) -> None:
 
 
 def _image_pages(path: Path) -> list[PageSource]:
-    Image.MAX_IMAGE_PIXELS = MAX_MEGAPIXELS * 1_000_000
+    """Pages of an image file, sized from its header alone (a bomb is never decoded)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                frames = getattr(img, "n_frames", 1)
-                for i in range(frames):
-                    img.seek(i)
-                    _check_size(path, *img.size)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise ImageTooLarge(path=path.name, megapixels=">200", limit=MAX_MEGAPIXELS) from e
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None  # we check the size ourselves
+            try:
+                with Image.open(path) as img:
+                    frames = getattr(img, "n_frames", 1)
+                    for i in range(frames):
+                        img.seek(i)
+                        _check_size(path, *img.size)
+            finally:
+                Image.MAX_IMAGE_PIXELS = limit
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise TruncatedImage(path=path.name, detail=str(e) or type(e).__name__) from e
+        detail = (str(e) or type(e).__name__).replace(f"'{path}'", path.name)
+        raise TruncatedImage(path=path.name, detail=detail) from e
     if frames == 1:
         return [PageSource(str(path), "image", 0, path.name)]
     return [PageSource(str(path), "image", i, f"{path.name}#{i + 1}") for i in range(frames)]

@@ -46,7 +46,9 @@ class PageTruth:
 def _font(size_pt: float, bold: bool = False) -> ImageFont.FreeTypeFont:
     serif = find_font("serif")
     if serif is None:
-        raise RuntimeError("no font with every Vietnamese glyph: install fonts-liberation2 or fonts-noto-core")
+        raise RuntimeError(
+            "no font with every Vietnamese glyph: install fonts-liberation2 or fonts-noto-core"
+        )
     path = serif
     if bold:
         candidate = Path(str(serif).replace("Regular", "Bold"))
@@ -91,7 +93,9 @@ def _draw_signature(draw: ImageDraw.ImageDraw, x: int, y: int, rng: random.Rando
     draw.arc((x - 20, y - 80, x + 300, y + 60), 200, 340, fill=BLUE, width=6)
 
 
-def _render_text_page(rng: random.Random, paper: tuple[int, int, int], seal: bool) -> tuple[Image.Image, list[str]]:
+def _render_text_page(
+    rng: random.Random, paper: tuple[int, int, int], seal: bool
+) -> tuple[Image.Image, list[str]]:
     img = Image.new("RGB", (W, H), paper)
     draw = ImageDraw.Draw(img)
     body, bold, title_font = _font(13), _font(13, bold=True), _font(15, bold=True)
@@ -158,7 +162,9 @@ def _specks(a: np.ndarray, rng: random.Random, count: int) -> None:
         cv2.circle(a, (x, y), r, (40, 40, 40), -1)
 
 
-def _degrade(img: Image.Image, truth: PageTruth, rng: random.Random, np_rng: np.random.Generator) -> np.ndarray:
+def _degrade(
+    img: Image.Image, truth: PageTruth, rng: random.Random, np_rng: np.random.Generator
+) -> np.ndarray:
     a = np.asarray(img).copy()
     if truth.punch_holes:
         for dy in (-480, 480):
@@ -172,7 +178,12 @@ def _degrade(img: Image.Image, truth: PageTruth, rng: random.Random, np_rng: np.
     band = rng.choice([0, 0, 30, 60])
     if band:
         side = rng.choice(["top", "left", "right", "bottom"])
-        sl = {"top": np.s_[:band], "bottom": np.s_[-band:], "left": np.s_[:, :band], "right": np.s_[:, -band:]}
+        sl = {
+            "top": np.s_[:band],
+            "bottom": np.s_[-band:],
+            "left": np.s_[:, :band],
+            "right": np.s_[:, -band:],
+        }
         a[sl[side]] = BED
     noise = np_rng.normal(0, rng.uniform(2.5, 5.0), a.shape).astype(np.float32)
     a = np.clip(a.astype(np.float32) + noise, 0, 255).astype(np.uint8)
@@ -181,7 +192,9 @@ def _degrade(img: Image.Image, truth: PageTruth, rng: random.Random, np_rng: np.
     return a
 
 
-def make_page(index: int, kind: str, rng: random.Random, np_rng: np.random.Generator, out_dir: Path) -> PageTruth:
+def make_page(
+    index: int, kind: str, rng: random.Random, np_rng: np.random.Generator, out_dir: Path
+) -> PageTruth:
     paper = (rng.randint(238, 250), rng.randint(234, 246), rng.randint(222, 240))
     truth = PageTruth(
         file=f"page-{index:03d}.png",

@@ -31,8 +31,10 @@ def draw_seal(draw: ImageDraw.ImageDraw, cx: int, cy: int, r: int = 170) -> None
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=RED, width=10)
     draw.ellipse((cx - r + 40, cy - r + 40, cx + r - 40, cy + r - 40), outline=RED, width=5)
     star = [
-        (cx + (55 if k % 2 == 0 else 22) * math.cos(-math.pi / 2 + k * math.pi / 5),
-         cy + (55 if k % 2 == 0 else 22) * math.sin(-math.pi / 2 + k * math.pi / 5))
+        (
+            cx + (55 if k % 2 == 0 else 22) * math.cos(-math.pi / 2 + k * math.pi / 5),
+            cy + (55 if k % 2 == 0 else 22) * math.sin(-math.pi / 2 + k * math.pi / 5),
+        )
         for k in range(10)
     ]
     draw.polygon(star, fill=RED)
@@ -70,7 +72,9 @@ def render(
     a = np.array(img)
     if bleed:
         back = Image.new("RGB", size, PAPER)
-        ImageDraw.Draw(back).multiline_text((260, 200), "\n".join(LINES), font=font, fill=(25, 25, 30), spacing=26)
+        ImageDraw.Draw(back).multiline_text(
+            (260, 200), "\n".join(LINES), font=font, fill=(25, 25, 30), spacing=26
+        )
         b = np.asarray(back.transpose(Image.Transpose.FLIP_LEFT_RIGHT)).astype(np.float32)
         a = (np.float32(PAPER) - (np.float32(PAPER) - b) * 0.12).astype(np.uint8)
     if holes:

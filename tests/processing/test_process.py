@@ -30,7 +30,9 @@ def pdftotext(pdf: Path, page: int | None = None) -> str:
     args = ["pdftotext", "-enc", "UTF-8"]
     if page:
         args += ["-f", str(page), "-l", str(page)]
-    return subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60).stdout
+    return subprocess.run(
+        [*args, str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,11 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, lis
     out = folder / "out.pdf"
     seen: list[tuple[int, int, str]] = []
     report = process_document(
-        inputs, out, ProcessOptions(languages="vie", jobs=2), META, progress=lambda d, n, p: seen.append((d, n, p.source))
+        inputs,
+        out,
+        ProcessOptions(languages="vie", jobs=2),
+        META,
+        progress=lambda d, n, p: seen.append((d, n, p.source)),
     )
     report.progress_seen = seen  # type: ignore[attr-defined]
     return out, report, inputs
@@ -86,7 +92,7 @@ def test_metadata_and_structure(dossier) -> None:
             assert meta["dc:title"] == META.title
         assert SOHOA_NS in xmp and "H15.50.05.13-261008-0975" in xmp and "KQ-2026-0001" in xmp
         assert "<pdfaSchema:prefix>sohoa</pdfaSchema:prefix>" in xmp
-        filters = [str(img.Filter) for page in pdf.pages for img in page.images.values()]
+        filters = [str(img.Filter) for page in pdf.pages for img in page.get_images().values()]
         assert filters == ["/DCTDecode", "/CCITTFaxDecode", "/CCITTFaxDecode"]
         size = pdf.pages[1].mediabox
         assert abs(float(size[2]) - 2000 / 300 * 72) < 0.5  # 300 dpi kept: page size from pixels
@@ -102,8 +108,24 @@ def test_text_layer_is_searchable_nfc_vietnamese(dossier) -> None:
         assert phrase in text
     assert pdftotext(out, 3).strip() == ""  # the blank page carries no text
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
-    row = [line for line in fonts.splitlines() if "CID TrueType" in line][0]
+    row = next(line for line in fonts.splitlines() if "CID TrueType" in line)
     assert re.search(r"[A-Z]{6}\+", row) and row.split()[-5:-2] == ["yes", "yes", "yes"]  # emb sub uni
+
+
+def test_pages_render_black_on_white(dossier, tmp_path: Path) -> None:
+    """The G4 base and the JPEG patches land right: paper white, text dark, seal red."""
+    import numpy as np
+    from PIL import Image
+
+    out, _, _ = dossier
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-f", "1", "-l", "2", "-png", str(out), str(tmp_path / "r")], check=True
+    )
+    first, second = (np.asarray(Image.open(p).convert("RGB")) for p in sorted(tmp_path.glob("r-*.png")))
+    for img in (first, second):
+        assert np.median(img) == 255 and img.min() < 80  # white paper, dark text
+    red = (first[:, :, 0] > 150) & (first[:, :, 1] < 90) & (first[:, :, 2] < 90)
+    assert red.sum() > 50  # the seal keeps its colour
 
 
 def test_drop_blank_leaves_blank_pages_out(dossier, out_dir: Path) -> None:
@@ -152,5 +174,7 @@ def test_punch_holes_removed_when_asked(page, out_dir: Path) -> None:
     out = out_dir / "holes.pdf"
     process_document([src], out, ProcessOptions(remove_punch_holes=True, allowed_color_modes=("gray",)))  # type: ignore[arg-type]
     with pikepdf.open(out) as pdf:
-        img = np.asarray(pikepdf.PdfImage(next(iter(pdf.pages[0].images.values()))).as_pil_image().convert("L"))
+        img = np.asarray(
+            pikepdf.PdfImage(next(iter(pdf.pages[0].get_images().values()))).as_pil_image().convert("L")
+        )
     assert img[1300 // 2 - 300, 120] > 200 and img[1300 // 2 + 300, 120] > 200  # hole centres now paper

@@ -23,7 +23,9 @@ KILLS = 50
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-def test_sigkill_at_random_moments_loses_and_duplicates_nothing(pki, samples, sohoa_home: Path, tmp_path) -> None:
+def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
+    pki, samples, sohoa_home: Path, tmp_path
+) -> None:
     seed = int(os.environ.get("SOHOA_CRASH_SEED", time.time_ns() % 10**6))
     rng = random.Random(seed)
     # 0.06 s per request keeps the 40 uploads busy for many process lifetimes, so kills land mid-work

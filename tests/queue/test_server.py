@@ -1,3 +1,4 @@
+# ruff: noqa: S113, S324  (loopback test server; SHA-1 is the tus checksum under test)
 """The reference server over real HTTP: tus 1.0 conformance, commit checks, look-up, auth, TLS."""
 
 from __future__ import annotations
@@ -71,12 +72,16 @@ def test_tus_options_and_protocol_errors(repo) -> None:
     assert r.status_code == 412 and r.json()["error"] == "tus_version"
     r = requests.post(f"{repo.url}/files", headers=TUS, timeout=10)
     assert r.status_code == 400
-    loc = requests.post(f"{repo.url}/files", headers={**TUS, "Upload-Length": "10"}, timeout=10).headers["Location"]
+    loc = requests.post(f"{repo.url}/files", headers={**TUS, "Upload-Length": "10"}, timeout=10).headers[
+        "Location"
+    ]
     head = requests.head(loc, headers=TUS, timeout=10)
     assert head.headers["Upload-Offset"] == "0" and head.headers["Upload-Length"] == "10"
     assert head.headers["Cache-Control"] == "no-store"
     patch = {**TUS, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"}
-    assert requests.patch(loc, data=b"12345", headers={**patch, "Content-Type": "text/plain"}).status_code == 415
+    assert (
+        requests.patch(loc, data=b"12345", headers={**patch, "Content-Type": "text/plain"}).status_code == 415
+    )
     bad_sum = "sha1 " + base64.b64encode(hashlib.sha1(b"other").digest()).decode()
     r = requests.patch(loc, data=b"12345", headers={**patch, "Upload-Checksum": bad_sum}, timeout=10)
     assert r.status_code == 460
@@ -101,7 +106,9 @@ def test_commit_is_idempotent_and_lookup_finds_it(repo, samples) -> None:
     other = samples[21].read_bytes()
     clash = _commit(repo.url, _upload(repo.url, other), other, key)
     assert clash.status_code == 409 and clash.json()["error"] == "key_reused"
-    found = requests.get(f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0501"}).json()
+    found = requests.get(
+        f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0501"}
+    ).json()
     assert [d["id"] for d in found["documents"]] == [first.json()["id"]]
     by_owner = requests.get(f"{repo.url}/api/v1/documents", params={"owner_id": OWNER_ID}).json()["documents"]
     assert first.json()["id"] in {d["id"] for d in by_owner}
@@ -122,7 +129,9 @@ def test_commit_is_idempotent_and_lookup_finds_it(repo, samples) -> None:
         ("incomplete", 409, "upload_incomplete"),
     ],
 )
-def test_commit_refuses_with_a_clear_reason(repo, samples, make_sample, untrusted_sample, pki, case, status, code):  # type: ignore[no-untyped-def]
+def test_commit_refuses_with_a_clear_reason(
+    repo, samples, make_sample, untrusted_sample, pki, case, status, code
+):  # type: ignore[no-untyped-def]
     data = samples[22].read_bytes()
     meta: dict[str, object] = {}
     if case == "checksum":
@@ -166,7 +175,9 @@ def test_credentials_come_from_the_keyring(pki, samples, tmp_path) -> None:
     from offline_queue.errors import CredentialsMissing
 
     with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert], users_file=_users_file(tmp_path)) as server:
-        assert requests.get(f"{server.url}/api/v1/documents", params={"owner_id": OWNER_ID}).status_code == 401
+        assert (
+            requests.get(f"{server.url}/api/v1/documents", params={"owner_id": OWNER_ID}).status_code == 401
+        )
         box = Outbox(tmp_path / "ob")
         item_id = box.enqueue(samples[23], metadata(510))
         settings = repo_settings(server.url, username="xa-an-phu")
@@ -204,7 +215,9 @@ def _tls_files(folder: Path) -> tuple[Path, Path, Path]:
     paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths[1].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     paths[2].write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
     )
     return paths
 
@@ -236,6 +249,8 @@ def test_openapi_document_is_exported_and_current(tmp_path) -> None:
     out = tmp_path / "openapi.json"
     export_openapi(out)
     spec = json.loads(out.read_text())
-    assert {"/files", "/files/{upload_id}", "/api/v1/documents", "/api/v1/documents/{doc_id}"} <= set(spec["paths"])
+    assert {"/files", "/files/{upload_id}", "/api/v1/documents", "/api/v1/documents/{doc_id}"} <= set(
+        spec["paths"]
+    )
     committed = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
     assert json.loads(committed.read_text()) == spec, "run: sohoa-repository openapi docs/openapi.json"

@@ -1,3 +1,4 @@
+# ruff: noqa: S113  (requests to the loopback test server)
 """The uploader against the real reference server: happy path, resume, faults, refusals, offline."""
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def test_documents_arrive_byte_identical_and_acknowledged(repo, samples, tmp_pat
         item = box.get(item_id)
         assert item.state == ItemState.ACKNOWLEDGED
         assert hashlib.sha256(_server_copy(repo, item.remote_id)).hexdigest() == _sha(path)
-    found = requests.get(f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0100"}).json()
+    found = requests.get(
+        f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0100"}
+    ).json()
     meta = found["documents"][0]["metadata"]
     assert meta["MaGiayToKetQua"] == "KQ.H15-2026-000100" and meta["kind"] == "result"
     assert meta["page_count"] == 1 and "SoHoa test" in meta["signer"]
@@ -71,7 +74,10 @@ def test_upload_resumes_from_the_servers_offset(repo, samples, tmp_path) -> None
     assert report.acknowledged == [item_id]
     assert patches and min(patches) > half  # it went on from the middle, never from byte 0
     assert box.get(item_id).upload_url == url
-    assert hashlib.sha256(_server_copy(repo, box.get(item_id).remote_id)).digest() == hashlib.sha256(data).digest()
+    assert (
+        hashlib.sha256(_server_copy(repo, box.get(item_id).remote_id)).digest()
+        == hashlib.sha256(data).digest()
+    )
 
 
 def test_connection_dropped_mid_chunk_is_retried(repo, samples, tmp_path) -> None:
@@ -106,7 +112,11 @@ def test_retry_after_sets_the_next_attempt(repo, samples, tmp_path) -> None:
     while not any(e.kind == "retry" for e in events) and time.monotonic() < deadline:
         time.sleep(0.05)
     bg.stop()
-    row = box._conn().execute("SELECT next_attempt_at, updated_at, state FROM items WHERE id = ?", (item_id,)).fetchone()
+    row = (
+        box._conn()
+        .execute("SELECT next_attempt_at, updated_at, state FROM items WHERE id = ?", (item_id,))
+        .fetchone()
+    )
     assert row["state"] == "pending"
     assert row["next_attempt_at"] - row["updated_at"] >= 29.5
     assert repo.fault_counters()["statused"] == 1  # and it did not hammer the server meanwhile
@@ -124,7 +134,9 @@ def test_slow_answers_time_out_then_succeed(repo, samples, tmp_path) -> None:
     assert report.acknowledged == [item_id]
 
 
-def test_refused_document_fails_with_reason_and_others_go_on(repo, samples, untrusted_sample, tmp_path) -> None:
+def test_refused_document_fails_with_reason_and_others_go_on(
+    repo, samples, untrusted_sample, tmp_path
+) -> None:
     box = Outbox(tmp_path / "outbox")
     good = _enqueue(box, samples[10:12], first=160)
     bad = box.enqueue(untrusted_sample, metadata(170))
@@ -146,7 +158,9 @@ def test_retried_commit_never_duplicates(repo, samples, tmp_path) -> None:
     client = RepositoryClient(repo.url)
     again = client.commit(first.key, first.upload_url or "", first.metadata.to_wire())
     assert again["id"] == first.remote_id
-    docs = requests.get(f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0180"}).json()
+    docs = requests.get(
+        f"{repo.url}/api/v1/documents", params={"dossier_code": "H15.50.05.13-261008-0180"}
+    ).json()
     assert len(docs["documents"]) == 1
 
 
@@ -189,7 +203,9 @@ def test_wake_sends_a_new_item_at_once(repo, samples, tmp_path) -> None:
     box = Outbox(tmp_path / "outbox")
     done = threading.Event()
     bg = BackgroundSync(
-        repo_settings(repo.url), outbox=box, on_event=lambda e: done.set() if e.kind == "acknowledged" else None
+        repo_settings(repo.url),
+        outbox=box,
+        on_event=lambda e: done.set() if e.kind == "acknowledged" else None,
     )
     bg.start()
     try:

@@ -1,0 +1,53 @@
+"""The Tesseract wrapper: real OCR in NFC, typed errors on timeouts and missing parts."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app.pipeline import ocr
+from app.pipeline.errors import OcrTimeout, TesseractMissing
+
+
+def test_vietnamese_word_is_read_in_nfc(corpus: Path, tmp_path: Path) -> None:
+    gray = np.asarray(Image.open(corpus / "ocr/tesseract/viet.tif").convert("L"))
+    words = ocr.start(gray, tmp_path, "vie", 300, 60, "viet").result()
+    truth = (corpus / "ocr/tesseract/viet.gt.txt").read_text(encoding="utf-8").strip()
+    assert [w.text for w in words] == [truth]
+    assert words[0].conf > 50 and words[0].width > 0
+
+
+def test_tsv_is_normalised_to_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "tiếng")
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "4\t1\t1\t1\t1\t0\t10\t20\t300\t40\t-1\t\n"
+        f"5\t1\t1\t1\t1\t1\t12\t22\t100\t36\t91.5\t{nfd}\n"
+    )
+    (word,) = ocr.parse_tsv(tsv)
+    assert word.text == "tiếng" and word.text == unicodedata.normalize("NFC", word.text)
+    assert word.line == (10, 20, 300, 40) and word.conf == 91.5
+
+
+def test_timeout_kills_tesseract(corpus: Path, tmp_path: Path) -> None:
+    gray = np.asarray(Image.open(corpus / "ocr/tesseract/phototest.tif").convert("L"))
+    run = ocr.start(gray, tmp_path, "eng", 300, 0.01, "slow")
+    with pytest.raises(OcrTimeout) as err:
+        run.result()
+    assert run.proc.poll() is not None  # the process is gone, not left running
+    assert "giây" in err.value.message("vi")
+
+
+def test_missing_tesseract(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(TesseractMissing):
+        ocr.tesseract_exe()
+
+
+def test_every_tesseract_runs_single_threaded(monkeypatch) -> None:
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "8")
+    assert ocr._env()["OMP_THREAD_LIMIT"] == "1"
