@@ -30,5 +30,12 @@ package: setup    ## build dist/sohoa_VERSION_amd64.deb (PyInstaller one-folder 
 test-package: package  ## install the .deb into a fresh root and run the installed app
 	@SOHOA_DEB=$$(ls -t dist/sohoa_*_amd64.deb | head -1) $(PY) -m pytest -q -m package tests/package
 
+screenshots: setup  ## a PNG of each view (demo data) under Xvfb, into docs/screenshots/
+	@for v in counter batch-sign queue backlog statistics settings; do \
+	  echo "[screenshots] $$v"; \
+	  xvfb-run -a -s "-screen 0 1280x1024x24" $(VENV)/bin/sohoa gui --screenshot docs/screenshots/$$v.png --view $$v \
+	    || exit 1; \
+	done
+
 clean:
 	rm -rf build dist demo-output .pytest_cache

@@ -25,6 +25,10 @@ class Rejected(Exception):
         super().__init__(en)
         self.status, self.code, self.en, self.vi = status, code, en, vi
 
+    def __reduce__(self) -> tuple[type[Rejected], tuple[int, str, str, str]]:
+        # raised in a worker process: must cross the process boundary intact
+        return (Rejected, (self.status, self.code, self.en, self.vi))
+
 
 @dataclass(frozen=True)
 class Findings:
@@ -50,15 +54,27 @@ def _unsigned_revision(data: bytes, reader: object, signed_revision: int) -> byt
     return data[: eof + len(b"%%EOF")]
 
 
-def check_document(path: Path, trust_roots: list[object]) -> Findings:
-    """Run the content checks on a complete upload; raise :class:`Rejected` with the reason."""
-    import pikepdf
-    import pikepdf.pdfa
+def check_upload(path: Path, declared_sha256: str, trust_roots: list[object]) -> Findings:
+    """Read a complete upload once: its SHA-256 against the declared one, then the content checks."""
+    data = Path(path).read_bytes()
+    if hashlib.sha256(data).hexdigest() != declared_sha256:
+        raise Rejected(
+            422,
+            "checksum_mismatch",
+            "the file's SHA-256 differs from the declared one",
+            "mã SHA-256 của tệp khác với giá trị khai báo",
+        )
+    return check_document(data, trust_roots)
+
+
+def check_document(data: bytes, trust_roots: list[object]) -> Findings:
+    """Run the content checks on a complete upload's bytes; raise :class:`Rejected` with the reason."""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, ValidationContext, validate_pdf_signature
 
-    data = path.read_bytes()
+    from app.pdfa_check import validate_pdfa
+
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
@@ -89,9 +105,9 @@ def check_document(path: Path, trust_roots: list[object]) -> Findings:
             "the signature is not an incremental update, so the PDF/A revision cannot be checked",
             "chữ ký không được thêm dưới dạng cập nhật tăng dần nên không kiểm tra được PDF/A",
         )
-    report = pikepdf.pdfa.validate_written(io.BytesIO(base), "2b")
+    report = validate_pdfa(base, "2b")  # excuses only the extension schemas the file declares
     if not report.passed:
-        problems = "; ".join(f"{f.rule}: {f.message}" for f in report.findings[:3])
+        problems = report.summary()
         raise Rejected(
             422,
             "not_pdfa",
@@ -128,9 +144,18 @@ def check_document(path: Path, trust_roots: list[object]) -> Findings:
             "content was added after the last signature",
             "có nội dung được thêm vào sau chữ ký cuối cùng",
         )
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        pages = len(pdf.pages)
+    pages = _page_count(reader)
     return Findings(page_count=pages, signer=signer, pdfa="2b (revision before the first signature)")
+
+
+def _page_count(reader: object) -> int:
+    """The page count from the parser already open (no second parse of the file)."""
+    try:
+        return int(reader.root["/Pages"]["/Count"])  # type: ignore[attr-defined]
+    except (KeyError, TypeError, ValueError) as e:
+        raise Rejected(
+            422, "not_pdf", f"the file has no page tree ({e})", f"tệp không có cây trang ({e})"
+        ) from e
 
 
 def load_trust_roots(paths: list[Path]) -> list[object]:

@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,19 +49,23 @@ RESTARTED = Text(
 )
 _POLL_S = 0.1
 _CANCEL_GRACE_S = 5.0
+_RELEASE_S = 5.0  # a device that takes longer than this to close is stuck: restart the worker
 
 
 class _WorkerProcess:
     """One spawned worker and its pipe."""
 
-    def __init__(self, sane_config_dir: str | None, start_timeout_s: float) -> None:
+    def __init__(self, sane_config_dir: str | None, start_timeout_s: float, fault_log: str | None) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe(duplex=True)
         self.cancel = ctx.Event()
         from scanners.sane_worker import worker_main
 
         self.process = ctx.Process(
-            target=worker_main, args=(child, self.cancel, sane_config_dir), name="sohoa-sane", daemon=True
+            target=worker_main,
+            args=(child, self.cancel, sane_config_dir, fault_log),
+            name="sohoa-sane",
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -89,15 +94,18 @@ class _WorkerProcess:
         if code is None:
             return "no answer"
         if code < 0:
-            import signal
-
             try:
                 return f"stopped by signal {signal.Signals(-code).name}"
             except ValueError:
                 return f"stopped by signal {-code}"
         return f"exit code {code}"
 
-    def kill(self) -> None:
+    def kill(self, dump_stack: bool = False) -> None:
+        """Kill the worker; with ``dump_stack`` it first writes where it hangs to the fault log."""
+        if dump_stack and hasattr(signal, "SIGUSR1") and self.process.is_alive() and self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGUSR1)
+                self.process.join(0.3)
         with contextlib.suppress(Exception):
             self.process.kill()
         self.process.join(5)
@@ -161,15 +169,39 @@ class SaneDriver(ScanDriver):
             if self._worker:
                 self._worker.kill()
         self._unexpected_exit = False
-        self._worker = _WorkerProcess(self._config_value, self.start_timeout_s)
+        self._worker = _WorkerProcess(self._config_value, self.start_timeout_s, self._fault_log())
         log.debug("SANE worker started, pid %s", self._worker.pid)
         return self._worker
+
+    @staticmethod
+    def _fault_log() -> str | None:
+        """Where a crashing or hung worker writes its native stack (the app's log folder)."""
+        try:
+            from app.paths import app_paths, private_dir
+
+            return str(private_dir(app_paths().logs) / "sane-worker-faults.log")
+        except OSError:
+            return None
 
     def _discard_worker(self) -> None:
         """Kill the worker after a hang or crash; the next call starts a fresh one."""
         if self._worker is not None:
-            self._worker.kill()
+            self._worker.kill(dump_stack=True)
         self._unexpected_exit = True
+
+    def _wait_released(self, worker: _WorkerProcess, device: str) -> None:
+        """After a session, wait for the worker to release the device; if it cannot, restart it."""
+        deadline = time.monotonic() + _RELEASE_S
+        while time.monotonic() < deadline:
+            try:
+                if worker.conn.poll(_POLL_S) and worker.conn.recv().get("ev") == "idle":
+                    return
+            except (EOFError, OSError):
+                break
+            if not worker.alive():
+                break
+        log.warning("SANE worker did not release %s within %.0f s; it will be restarted", device, _RELEASE_S)
+        self._discard_worker()
 
     def close(self) -> None:
         if self._worker is not None:
@@ -295,11 +327,13 @@ class SaneDriver(ScanDriver):
                         on_page(page)
                 elif kind == "end":
                     finished = True
+                    self._wait_released(worker, device)
                     if event["reason"] == "cancelled":
                         raise ScanCancelledError(device=device)
                     return ScanOutcome(pages=pages, reason=event["reason"])
                 elif kind == "error":
                     finished = True
+                    self._wait_released(worker, device)
                     raise from_wire(event)
         except ScanError as e:
             raise e.keep_pages(pages) from None

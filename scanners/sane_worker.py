@@ -11,6 +11,7 @@ and never holds an image. Typed errors travel as ``(class name, params)``.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import hashlib
 import multiprocessing
 import multiprocessing.connection
@@ -79,6 +80,7 @@ class _Worker:
 
         self.sane = sane
         self.sane_error = _sane.error
+        self._originals: dict[str, dict[str, Any]] = {}  # device -> raw option -> value before SoHoa set it
 
     def send(self, event: str, **data: Any) -> None:
         self.conn.send({"ev": event, **data})
@@ -104,11 +106,48 @@ class _Worker:
             dev.close()
 
     def scan(self, req: dict[str, Any]) -> None:
+        """One session. The outcome (end or error) is sent before the device is released,
+        then ``idle`` after it: a backend that hangs while closing cannot hide the outcome."""
+        try:
+            self._scan(req)
+        except ScanError as e:
+            self.send("error", **to_wire(e))
+        finally:
+            self._release()
+        self.send("idle")
+
+    def _restore_raw_options(self, dev: Any, device: str, s: ScanSettings) -> None:
+        """Undo raw options an earlier session set and this one does not.
+
+        Some backends keep option values across close and open; a raw option (say, a
+        test status code) must not leak from one profile's session into the next.
+        """
+        originals = self._originals.setdefault(device, {})
+        for name in s.device_options:
+            option = name.replace("-", "_")
+            if option not in originals and option in dev.opt and dev.opt[option].is_active():
+                with contextlib.suppress(Exception):
+                    originals[option] = getattr(dev, option)
+        wanted = {n.replace("-", "_") for n in s.device_options}
+        for option, value in originals.items():
+            if option not in wanted:
+                with contextlib.suppress(Exception):
+                    setattr(dev, option, value)
+
+    def _release(self) -> None:
+        dev, self._dev = getattr(self, "_dev", None), None
+        if dev is not None:
+            with contextlib.suppress(Exception):
+                dev.cancel()
+            with contextlib.suppress(Exception):
+                dev.close()
+
+    def _scan(self, req: dict[str, Any]) -> None:
         device = req["device"]
         settings = ScanSettings.from_dict(req["settings"])
         out_dir = Path(req["out_dir"])
         index = int(req["first_index"])
-        dev = self.open(device)
+        dev = self._dev = self.open(device)
         scanning = threading.Event()
         stop_watch = threading.Event()
 
@@ -124,6 +163,7 @@ class _Worker:
         watcher = threading.Thread(target=watch_cancel, daemon=True)
         watcher.start()
         try:
+            self._restore_raw_options(dev, device, settings)
             apply_settings(dev, device, settings)  # bw from gray: save_page thresholds
             limit = settings.max_pages or (None if settings.uses_feeder else 1)
             count = 0
@@ -156,10 +196,6 @@ class _Worker:
             self.send("end", reason="max-pages" if settings.uses_feeder else "flatbed")
         finally:
             stop_watch.set()
-            with contextlib.suppress(Exception):
-                dev.cancel()
-            with contextlib.suppress(Exception):
-                dev.close()
 
     def _read_page(self, dev: Any, index: int, keep_session: bool) -> Any:
         sent = [0.0]
@@ -353,12 +389,29 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _enable_fault_dumps(fault_log: str | None) -> None:
+    """On a crash, or on SIGUSR1 from the parent before it kills a hung worker, write the stack."""
+    if not fault_log:
+        return
+    try:
+        fh = open(fault_log, "a")  # stays open for the life of the process
+    except OSError:
+        return
+    faulthandler.enable(fh)
+    if hasattr(signal, "SIGUSR1"):
+        faulthandler.register(signal.SIGUSR1, fh, all_threads=True)
+
+
 def worker_main(
-    conn: multiprocessing.connection.Connection, cancel: Any, sane_config_dir: str | None
+    conn: multiprocessing.connection.Connection,
+    cancel: Any,
+    sane_config_dir: str | None,
+    fault_log: str | None = None,
 ) -> None:
     """Entry point of the worker process (started with the ``spawn`` method)."""
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the app's to handle
+    _enable_fault_dumps(fault_log)
     if sane_config_dir is not None:
         os.environ["SANE_CONFIG_DIR"] = sane_config_dir  # read by sane.init(), so set first
     _exit_with_parent()

@@ -93,10 +93,11 @@ def settings_from_profile(profile: Any, **overrides: Any) -> ScanSettings:
 
 def profile_settings(name: str | None = None, **overrides: Any) -> ScanSettings:
     """Settings from the named profile in the user's config (default: the scanner's profile)."""
-    from app.config import load_config
+    from app.config import ScanProfile, load_config
 
     settings = load_config().settings
     name = name or settings.scanner.profile
-    if name not in settings.profiles:
-        raise UnknownProfileError(name=name, names=", ".join(sorted(settings.profiles)) or "-")
-    return settings_from_profile(settings.profiles[name], **overrides)
+    profiles = {"default": ScanProfile(), **settings.profiles}  # "default" exists even if a file omits it
+    if name not in profiles:
+        raise UnknownProfileError(name=name, names=", ".join(sorted(profiles)))
+    return settings_from_profile(profiles[name], **overrides)

@@ -99,8 +99,12 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
         raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
     target = Path(target).resolve()
     with tempfile.TemporaryDirectory(prefix="sohoa-shot-") as home:
-        old = os.environ.get("SOHOA_HOME")
+        old = {k: os.environ.get(k) for k in ("SOHOA_HOME", "SOHOA_SYSTEM_CONFIG")}
         os.environ["SOHOA_HOME"] = home
+        system = Path(home) / "system-config.toml"  # an administrator's lock, to show how it looks
+        system.write_text('locked = ["repository.url"]\n[repository]\nurl = "https://kho.h15.gov.vn"\n'
+                          '[general]\nagency_name = "UBND xã Thử Nghiệm"\n', encoding="utf-8")
+        os.environ["SOHOA_SYSTEM_CONFIG"] = str(system)
         try:
             app = create_application(lang=lang)
             from ui.main_window import MainWindow
@@ -115,6 +119,10 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
             view_widget = window.view(view)
             if hasattr(view_widget, "show_demo"):
                 view_widget.show_demo()
+            window.refresh_status()  # a real answer: the demo address does not resolve here, so "offline"
+            from ui.workers import wait_all
+
+            wait_all(10000)
             for _ in range(5):
                 app.processEvents()
                 time.sleep(0.05)
@@ -124,8 +132,9 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
             window.close()
             ctx.close()
         finally:
-            if old is None:
-                os.environ.pop("SOHOA_HOME", None)
-            else:
-                os.environ["SOHOA_HOME"] = old
+            for key, value in old.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
     return target

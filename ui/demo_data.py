@@ -28,6 +28,11 @@ LINES = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự d
 def fill_demo(ctx: services.AppContext, home: Path) -> None:
     """A month of counter work in the store: events for statistics and results awaiting signature."""
     rng = random.Random(7)  # noqa: S311 - demo figures, not security
+    from app.config import save_setting
+
+    for key, value in (("scanner.device", "test:0"), ("signing.pkcs11_module", "/usr/lib/softhsm/libsofthsm2.so"),
+                       ("signing.token_label", "VNPT-CA Nguyễn Văn An"), ("repository.username", "motcua.xa01")):
+        ctx.config = save_setting(ctx.config, key, value)
     today = date.today()
     db = ctx.store.db
     for back in range(27, -1, -1):

@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         if hasattr(widget, "activated"):
             widget.activated()
+        if self.nav.hasFocus() or not widget.isAncestorOf(self.focusWidget()):
+            widget.focusNextChild()  # the view's keys work at once, without a click
 
     # -- status bar ----------------------------------------------------------------------------
     def set_status(self, online: bool | None, queued: int) -> None:

@@ -9,12 +9,14 @@ place. Every function that may take time takes a ``progress`` object (see
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import importlib
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,6 +117,15 @@ class AppContext:
     def close(self) -> None:
         self.store.close()
 
+    @contextlib.contextmanager
+    def for_worker(self) -> Iterator[AppContext]:
+        """A copy with its own store connection: workers never share the UI thread's transaction."""
+        store = Store(self.paths.store_file)
+        try:
+            yield dataclasses.replace(self, store=store)
+        finally:
+            store.close()
+
 
 # -- statistics ----------------------------------------------------------------------------
 EVENT_KINDS = ("digitized", "signed", "uploaded", "reused")
@@ -191,13 +202,24 @@ class QueueItem:
 
 def queue_status(ctx: AppContext) -> QueueStatus:
     """Pending count and whether the repository answers (a short timeout: this runs every 15 s)."""
-    items = queue_items(ctx)
-    pending = sum(1 for i in items if i.state not in ("done", "rejected"))
-    failed = [(i.id, f"{i.title}: {i.reason}") for i in items if i.state == "rejected"]
+    pending, failed = 0, []
+    if optional_module("offline_queue.outbox") is not None:
+        box = outbox(ctx)
+        try:
+            pending = box.outstanding()
+            failed = [(str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}") for e in box.list(state="failed", limit=50)]
+        finally:
+            box.close()
     url = ctx.settings.repository.url
     if not url:
         return QueueStatus(None, pending, failed)
     return QueueStatus(ping_repository(url, timeout=3.0), pending, failed)
+
+
+def _reason(entry: Any) -> str:
+    from app.i18n import language
+
+    return (entry.last_error_vi if language() == "vi" and entry.last_error_vi else entry.last_error) or ""
 
 
 def ping_repository(url: str, timeout: float = 5.0) -> bool:
@@ -222,26 +244,24 @@ _STATE_MAP = {"pending": "pending", "uploading": "uploading", "uploaded": "uploa
               "acknowledged": "done", "failed": "rejected"}
 
 
-def queue_items(ctx: AppContext) -> list[QueueItem]:
-    """Every item of the outbox, oldest first, with the server's reason in the user's language."""
-    from app.i18n import language
+def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
+    """The newest ``limit`` items of the outbox, oldest first, with the server's reason in the user's language."""
+    from datetime import datetime
 
     if optional_module("offline_queue.outbox") is None:
         return []
     box = outbox(ctx)
     try:
-        entries = box.list()
+        total = sum(box.counts().values())
+        entries = box.list(limit=limit, offset=max(0, total - limit))  # a page, never 100,000 rows
     finally:
         box.close()
     out = []
     for e in entries:
-        reason = (e.last_error_vi if language() == "vi" and e.last_error_vi else e.last_error) or ""
         state = _STATE_MAP.get(e.state, e.state)
         progress = {"done": 1.0, "uploading": 0.5}.get(state, 0.0)
-        from datetime import datetime
-
         updated = datetime.fromtimestamp(e.updated_at).strftime("%d/%m %H:%M") if e.updated_at else ""
-        out.append(QueueItem(str(e.id), f"{e.dossier_code} · {e.title}", state, progress, reason,
+        out.append(QueueItem(str(e.id), f"{e.dossier_code} · {e.title}", state, progress, _reason(e),
                              e.failures, updated))
     return out
 
@@ -494,6 +514,14 @@ def list_tokens(module: str) -> list[str]:
     return [f"{t.label} ({len(t.certificates)})" for t in tokens.list_tokens(module)]
 
 
+def store_password(url: str, username: str, password: str) -> None:
+    """Keep the repository password in the system keyring (never in the config file, never logged)."""
+    creds = optional_module("offline_queue.credentials")
+    if creds is None:
+        raise not_available("keyring")
+    creds.store_password(url, username, password)
+
+
 def test_storage(folder: Path) -> int:
     """Write and remove a file in ``folder``; return the free bytes there."""
     import shutil
@@ -651,6 +679,17 @@ def finish_dossier(
 
     Without a PIN the documents stop at "processed" and wait for a supervisor's batch signing.
     """
+    with ctx.for_worker() as wctx:
+        return _finish(wctx, dossier, documents, pin, progress)
+
+
+def _finish(
+    ctx: AppContext,
+    dossier: Any,
+    documents: list[tuple[Any, list[ScannedPage]]],
+    pin: str | None,
+    progress: ProgressLike,
+) -> list[DocOutcome]:
     from app.model import Page
 
     dossier.documents = []
@@ -738,7 +777,8 @@ def record_reuse(ctx: AppContext, dossier: Any, hit: ReuseHit) -> None:
 
     client = client_factory(ctx.settings.repository)()
     try:
-        attach_to_dossier(ctx.store, dossier.id, hit.raw, client)
+        with ctx.for_worker() as wctx:
+            attach_to_dossier(wctx.store, dossier.id, hit.raw, client)
     finally:
         client.close()
 
@@ -867,6 +907,11 @@ def clerks_seen(ctx: AppContext) -> list[str]:
 
 def sign_pending(ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike) -> list[DocOutcome]:
     """The supervisor's batch: one PIN, one token session, an outcome per document; signed ones queued."""
+    with ctx.for_worker() as wctx:
+        return _sign_pending(wctx, results, pin, progress)
+
+
+def _sign_pending(ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike) -> list[DocOutcome]:
     outcomes = [DocOutcome(r.document_id, r.title, "pending", pdf=r.pdf) for r in results]
     by_source = {r.pdf: (r, o) for r, o in zip(results, outcomes, strict=True)}
     missing = [o for r, o in zip(results, outcomes, strict=True) if not r.pdf.is_file()]

@@ -145,3 +145,12 @@ def ask(parent: QWidget | None, title: str, text: str) -> bool:
     box.setDefaultButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+def shortcut(scope: QWidget, sequence: str, slot: object) -> None:
+    """A key for ``slot`` that works while focus is inside ``scope`` (one view), so views never clash."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    sc = QShortcut(QKeySequence(sequence), scope, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    sc.activated.connect(slot)  # type: ignore[arg-type]

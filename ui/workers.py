@@ -74,14 +74,22 @@ class Task(QRunnable):
             if not _is_expected(e):
                 log.error("task failed: %s", "".join(traceback.format_exception(e)))
             self.running = False  # the slots see the task as over
-            self.signals.failed.emit(e)
+            self._emit(self.signals.failed, e)
         else:
             self.running = False
-            self.signals.done.emit(result)
+            self._emit(self.signals.done, result)
         finally:
             self.running = False
-            self.signals.finished.emit()
+            self._emit(self.signals.finished)
             _LIVE.discard(self)
+
+    @staticmethod
+    def _emit(signal: object, *args: object) -> None:
+        """Emit unless the app is already gone (a task that outlives the window on quit)."""
+        try:
+            signal.emit(*args)  # type: ignore[attr-defined]
+        except RuntimeError:
+            log.debug("task result dropped: the receiver is gone")
 
 
 _LIVE: set[Task] = set()

@@ -18,5 +18,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = args.out or Path("demo-output") / datetime.now().strftime("dossier-%Y%m%d-%H%M%S")
     result = run_demo(out.resolve())
-    print(f"Demo finished: {len(result.pages)} pages and {result.manifest.name} in {result.out_dir}")
+    print(f"Demo finished: {len(result.pages)} pages scanned, processed into a PDF/A, signed, uploaded.")
+    print(f"Output folder: {result.out_dir}")
+    print(f"  {result.manifest.name}, {result.pdf.name}, {result.signed_pdf.name}, report.json")
     return 0

@@ -52,9 +52,7 @@ def test_capabilities_in_sohoa_terms(shared_driver: SaneDriver) -> None:
 
 def test_flatbed_scans_one_a4_page_at_300_dpi(shared_driver: SaneDriver, tmp_path: Path) -> None:
     got: list[ScannedPage] = []
-    outcome = shared_driver.scan(
-        "test:0", ScanSettings(source="flatbed"), tmp_path, on_page=got.append
-    )
+    outcome = shared_driver.scan("test:0", ScanSettings(source="flatbed"), tmp_path, on_page=got.append)
     assert outcome.reason == "flatbed" and outcome.pages == got and len(got) == 1
     page = got[0]
     assert page.path == tmp_path / "page-001.png"
@@ -78,7 +76,9 @@ def test_feeder_runs_until_empty_with_progress(shared_driver: SaneDriver, tmp_pa
 
 
 @pytest.mark.parametrize(("mode", "pil_mode"), [("gray", "L"), ("bw", "1")])
-def test_gray_and_black_and_white(shared_driver: SaneDriver, tmp_path: Path, mode: str, pil_mode: str) -> None:
+def test_gray_and_black_and_white(
+    shared_driver: SaneDriver, tmp_path: Path, mode: str, pil_mode: str
+) -> None:
     s = ScanSettings(source="flatbed", mode=mode, dpi=100, device_options={"test_picture": "Grid"})  # type: ignore[arg-type]
     (page,) = shared_driver.scan("test:0", s, tmp_path).pages
     with Image.open(page.path) as im:
@@ -122,7 +122,11 @@ def test_cancel_between_pages_keeps_pages(driver: SaneDriver, tmp_path: Path) ->
         batch.scan(on_page=on_page, cancel=cancel)
     assert [p.index for p in info.value.pages] == [1, 2, 3]
     assert "3" in info.value.message() and "giữ lại" in info.value.message()
-    assert sorted(f.name for f in tmp_path.glob("page-*.png")) == ["page-001.png", "page-002.png", "page-003.png"]
+    assert sorted(f.name for f in tmp_path.glob("page-*.png")) == [
+        "page-001.png",
+        "page-002.png",
+        "page-003.png",
+    ]
     # The worker survives a cancel: the next session works without a restart.
     batch.scan(max_pages=2)
     assert len(batch.pages) == 5 and driver.restarts == 0
@@ -250,7 +254,7 @@ def test_sane_status_codes_become_typed_errors(
         shared_driver.scan("test:0", s, tmp_path)
     assert type(info.value) is error
     text = info.value.message("vi")
-    assert unicodedata.is_normalized("NFC", text) and "test:0" in text or error is ScanCancelledError
+    assert (unicodedata.is_normalized("NFC", text) and "test:0" in text) or error is ScanCancelledError
 
 
 def test_jam_during_scan_more_keeps_the_whole_batch(driver: SaneDriver, tmp_path: Path) -> None:

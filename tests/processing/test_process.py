@@ -93,7 +93,8 @@ def test_metadata_and_structure(dossier) -> None:
         assert SOHOA_NS in xmp and "H15.50.05.13-261008-0975" in xmp and "KQ-2026-0001" in xmp
         assert "<pdfaSchema:prefix>sohoa</pdfaSchema:prefix>" in xmp
         filters = [str(img.Filter) for page in pdf.pages for img in page.get_images().values()]
-        assert filters == ["/DCTDecode", "/CCITTFaxDecode", "/CCITTFaxDecode"]
+        # page 1: G4 text with the seal as a JPEG patch (mixed raster); pages 2-3: G4 only
+        assert sorted(filters) == ["/CCITTFaxDecode", "/CCITTFaxDecode", "/CCITTFaxDecode", "/DCTDecode"]
         size = pdf.pages[1].mediabox
         assert abs(float(size[2]) - 2000 / 300 * 72) < 0.5  # 300 dpi kept: page size from pixels
         content = pdf.pages[0].Contents.read_bytes()
@@ -123,7 +124,7 @@ def test_pages_render_black_on_white(dossier, tmp_path: Path) -> None:
     )
     first, second = (np.asarray(Image.open(p).convert("RGB")) for p in sorted(tmp_path.glob("r-*.png")))
     for img in (first, second):
-        assert np.median(img) == 255 and img.min() < 80  # white paper, dark text
+        assert np.median(img) >= 250 and img.min() < 80  # white paper, dark text
     red = (first[:, :, 0] > 150) & (first[:, :, 1] < 90) & (first[:, :, 2] < 90)
     assert red.sum() > 50  # the seal keeps its colour
 

@@ -63,7 +63,8 @@ def test_scan_process_sign_queue_and_upload_through_the_widgets(
         # scan: thumbnails arrive while the feeder is still running
         arrivals: list[bool] = []
         counter.pages.model().rowsInserted.connect(lambda *a: arrivals.append(counter.busy()))
-        qtbot.keyClick(counter, Qt.Key.Key_F5)
+        counter.form.result_code.setFocus()
+        qtbot.keyClick(counter.form.result_code, Qt.Key.Key_F5)
         qtbot.waitUntil(lambda: not counter.busy(), timeout=60000)
         assert counter.pages.count() == 10  # the test backend's feeder holds 10 sheets
         assert arrivals.count(True) >= 9, arrivals

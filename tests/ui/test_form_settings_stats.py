@@ -160,7 +160,7 @@ def test_statistics_export_to_an_unwritable_place_says_so(ctx, qtbot, tmp_path: 
 
 
 def test_every_interface_string_has_a_vietnamese_translation() -> None:
-    tree = ET.parse(ROOT / "ui" / "translations" / "sohoa_vi.ts")
+    tree = ET.parse(ROOT / "ui" / "translations" / "sohoa_vi.ts")  # noqa: S314 - our own file
     unfinished = [m.findtext("source") for m in tree.iter("message")
                   if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")]
     assert unfinished == []

@@ -792,6 +792,10 @@
         <translation>Kiểm tra thư mục lưu trữ</translation>
     </message>
     <message>
+        <source>Storage folder (SOHOA_HOME)</source>
+        <translation>Thư mục lưu trữ (SOHOA_HOME)</translation>
+    </message>
+    <message>
         <source>Scanner and profile</source>
         <translation>Máy quét và cấu hình quét</translation>
     </message>
@@ -886,6 +890,18 @@
     <message>
         <source>Test connection</source>
         <translation>Kiểm tra kết nối</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>không đổi</translation>
+    </message>
+    <message>
+        <source>Kept in the system keyring, never in the settings file</source>
+        <translation>Lưu trong kho khóa của hệ điều hành, không bao giờ ghi vào tệp cài đặt</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
     </message>
     <message>
         <source>Save (Ctrl+S)</source>

@@ -7,7 +7,6 @@ the next, so the clerk never leaves the keyboard. Finished results wait for one 
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,7 @@ from app.model import DocumentKind
 from ui import services
 from ui.dossier_form import DossierForm
 from ui.pages import PAGE_ROLE, PageStrip, Preview
-from ui.widgets import ErrorBox, ProgressPanel, error_text
+from ui.widgets import ErrorBox, ProgressPanel, error_text, shortcut
 from ui.workers import Task, run_task
 
 
@@ -59,7 +58,7 @@ class BacklogView(QWidget):
         left_layout = QVBoxLayout(left)
         self.scan_button = QPushButton(self.tr("Scan the stack (F5)"))
         self.scan_button.setObjectName("scan")
-        self.scan_button.setShortcut("F5")
+        shortcut(self, "F5", self.scan_button.click)
         self.scan_button.clicked.connect(self.scan)
         left_layout.addWidget(self.scan_button)
         left_layout.addWidget(QLabel(self.tr("Documents")))
@@ -83,7 +82,7 @@ class BacklogView(QWidget):
         self.status.setWordWrap(True)
         self.next_button = QPushButton(self.tr("Save and next (Ctrl+Enter)"))
         self.next_button.setObjectName("saveNext")
-        self.next_button.setShortcut("Ctrl+Return")
+        shortcut(self, "Ctrl+Return", self.next_button.click)
         self.next_button.clicked.connect(self.save_and_next)
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.status, 2)
@@ -94,10 +93,8 @@ class BacklogView(QWidget):
         layout.addWidget(title)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        for shortcut, slot in (("Ctrl+PgDown", lambda: self._step(1)), ("Ctrl+PgUp", lambda: self._step(-1))):
-            action = QAction(self, shortcut=QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            self.addAction(action)
+        shortcut(self, "Ctrl+PgDown", lambda: self._step(1))
+        shortcut(self, "Ctrl+PgUp", lambda: self._step(-1))
 
     def busy(self) -> bool:
         return any(t.running for t in [*self.jobs, *([self.task] if self.task else [])])

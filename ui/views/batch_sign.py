@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import services
-from ui.widgets import ErrorBox, ProgressPanel, ask_pin, error_text
+from ui.widgets import ErrorBox, ProgressPanel, ask_pin, error_text, shortcut
 from ui.workers import Task, run_task
 
 CHECK_COL, CODE_COL, TITLE_COL, PROC_COL, CLERK_COL, DAY_COL, OUTCOME_COL = range(7)
@@ -71,6 +71,8 @@ class BatchSignView(QWidget):
         )
         self.table.horizontalHeader().setSectionResizeMode(TITLE_COL, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(OUTCOME_COL, QHeaderView.ResizeMode.Stretch)
+        for col in (CHECK_COL, CODE_COL, PROC_COL, CLERK_COL, DAY_COL):
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.currentCellChanged.connect(lambda r, *_: self._preview(r))
@@ -87,7 +89,7 @@ class BatchSignView(QWidget):
         row = QHBoxLayout()
         self.select_all_button = QPushButton(self.tr("Select all (Ctrl+A)"))
         self.select_all_button.setObjectName("selectAll")
-        self.select_all_button.setShortcut("Ctrl+A")
+        shortcut(self, "Ctrl+A", self.select_all_button.click)
         self.select_all_button.clicked.connect(self.select_all)
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
@@ -95,7 +97,7 @@ class BatchSignView(QWidget):
         self.summary.setObjectName("summary")
         self.sign_button = QPushButton(self.tr("Sign selected (Ctrl+Enter)"))
         self.sign_button.setObjectName("sign")
-        self.sign_button.setShortcut("Ctrl+Return")
+        shortcut(self, "Ctrl+Return", self.sign_button.click)
         self.sign_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
         self.sign_button.clicked.connect(self.sign)
         row.addWidget(self.select_all_button)
@@ -217,6 +219,15 @@ class BatchSignView(QWidget):
     def _finished(self) -> None:
         self.sign_button.setEnabled(True)
         self.progress.stop()
+
+    def show_demo(self) -> None:
+        """Screenshot mode: a batch half way, as a supervisor sees it."""
+        self.select_all()
+        names = [self.tr("signed and queued")] * 3
+        for row, text in enumerate(names):
+            self.table.item(row, OUTCOME_COL).setText(text)
+        self.progress.start(self.tr("Signing…"))
+        self.progress.update_progress(3, len(self.results), self.tr("Signing {d} of {t}…").format(d=4, t=len(self.results)))
 
     def busy(self) -> bool:
         return self.task is not None and self.task.running

@@ -6,6 +6,7 @@ import logging
 import uuid
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,7 +27,7 @@ from app.errors import SoHoaError
 from ui import services
 from ui.dossier_form import DossierForm
 from ui.pages import PAGE_ROLE, PageStrip, Preview
-from ui.widgets import ErrorBox, ProgressPanel, ask, ask_pin, error_text
+from ui.widgets import ErrorBox, ProgressPanel, ask, ask_pin, error_text, shortcut
 from ui.workers import Task, run_task
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class CounterView(QWidget):
         self.toolbar = QToolBar()
         self.page_toolbar = QToolBar()
         self.actions_: dict[str, QAction] = {}
-        for key, text, shortcut, slot in (
+        for key, text, keys, slot in (
             ("scan", self.tr("Scan"), "F5", self.scan),
             ("scanMore", self.tr("Scan more"), "Shift+F5", lambda: self.scan(more=True)),
             ("rescan", self.tr("Rescan page"), "Ctrl+Shift+R", self.rescan_page),
@@ -102,19 +103,19 @@ class CounterView(QWidget):
             ("zoomFit", self.tr("Fit"), "Ctrl+0", lambda: self.preview.set_zoom(0)),
             ("new", self.tr("New dossier"), "Ctrl+N", self.new_dossier),
         ):
-            action = QAction(f"{text} ({shortcut})" if key in ("scan", "scanMore") else text, self)
+            action = QAction(f"{text} ({keys})" if key in ("scan", "scanMore") else text, self)
             action.setObjectName(key)
-            action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(f"{text} ({shortcut})")
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)  # scoped to this view: other views reuse the same keys
+            action.setToolTip(f"{text} ({keys})")
             action.triggered.connect(lambda _=False, s=slot: s())
             self.actions_[key] = action
             bar = self.toolbar if key in ("scan", "scanMore", "rescan", "insert", "new") else self.page_toolbar
             bar.addAction(action)
             if key in ("split", "moveRight"):
                 bar.addSeparator()
-        lookup = QAction(self, shortcut=QKeySequence("Ctrl+L"))
-        lookup.triggered.connect(self.lookup_reuse)
-        self.addAction(lookup)
+        shortcut(self, "Ctrl+L", self.lookup_reuse)
 
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -137,11 +138,11 @@ class CounterView(QWidget):
         self.progress.cancel_requested.connect(self.cancel)
         self.finish_unsigned = QPushButton(self.tr("Finish, sign later (Ctrl+Shift+Enter)"))
         self.finish_unsigned.setObjectName("finishUnsigned")
-        self.finish_unsigned.setShortcut("Ctrl+Shift+Return")
+        shortcut(self, "Ctrl+Shift+Return", self.finish_unsigned.click)
         self.finish_unsigned.clicked.connect(lambda: self.finish(sign=False))
         self.finish_button = QPushButton(self.tr("Finish && sign (Ctrl+Enter)"))
         self.finish_button.setObjectName("finish")
-        self.finish_button.setShortcut("Ctrl+Return")
+        shortcut(self, "Ctrl+Return", self.finish_button.click)
         self.finish_button.setDefault(True)
         self.finish_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
         self.finish_button.clicked.connect(lambda: self.finish(sign=True))

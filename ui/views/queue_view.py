@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import services
-from ui.widgets import error_text
+from ui.widgets import error_text, shortcut
 from ui.workers import Task, run_task
 
 REFRESH_MS = 5000
@@ -52,11 +52,11 @@ class QueueView(QWidget):
         self.message.setWordWrap(True)
         self.retry_button = QPushButton(self.tr("Retry (Ctrl+T)"))
         self.retry_button.setObjectName("retry")
-        self.retry_button.setShortcut("Ctrl+T")
+        shortcut(self, "Ctrl+T", self.retry_button.click)
         self.retry_button.clicked.connect(self.retry_selected)
         self.sync_button = QPushButton(self.tr("Send now (Ctrl+U)"))
         self.sync_button.setObjectName("sync")
-        self.sync_button.setShortcut("Ctrl+U")
+        shortcut(self, "Ctrl+U", self.sync_button.click)
         self.sync_button.clicked.connect(self.sync_now)
         row.addWidget(self.message, 1)
         row.addWidget(self.retry_button)

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,7 +30,7 @@ from app.config import save_setting
 from app.errors import SoHoaError
 from app.province import bundled_profiles
 from ui import services
-from ui.widgets import ask, error_text
+from ui.widgets import ask, error_text, shortcut
 from ui.workers import run_task
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,10 @@ class SettingsView(QWidget):
             ],
             self.tr("Test storage folder"),
         )
+        storage = QLabel(str(ctx.paths.data))
+        storage.setObjectName("storageFolder")
+        storage.setTextInteractionFlags(storage.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.storage_form.insertRow(3, self.tr("Storage folder (SOHOA_HOME)"), storage)
         self._group(
             "scanner",
             self.tr("Scanner and profile"),
@@ -120,6 +125,12 @@ class SettingsView(QWidget):
             ],
             self.tr("Test connection"),
         )
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("unchanged"))
+        self.password.setToolTip(self.tr("Kept in the system keyring, never in the settings file"))
+        self.repo_form.insertRow(2, self.tr("Password"), self.password)
         self.body.addStretch(1)
         row = QHBoxLayout()
         self.message = QLabel()
@@ -127,7 +138,7 @@ class SettingsView(QWidget):
         self.message.setWordWrap(True)
         self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setObjectName("save")
-        self.save_button.setShortcut("Ctrl+S")
+        shortcut(self, "Ctrl+S", self.save_button.click)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.message, 1)
         row.addWidget(self.save_button)
@@ -150,6 +161,10 @@ class SettingsView(QWidget):
     def _group(self, name: str, title: str, rows: list[tuple[str, str, QWidget]], test_label: str) -> None:
         group = QGroupBox(title)
         form = QFormLayout(group)
+        if name == "general":
+            self.storage_form = form
+        elif name == "repository":
+            self.repo_form = form
         for key, label, widget in rows:
             widget.setObjectName(key)
             self.fields[key] = Field(key, label, widget)
@@ -206,6 +221,10 @@ class SettingsView(QWidget):
             f.widget.setEnabled(not locked)
             f.widget.setProperty("locked", locked)
             f.widget.setToolTip(self.tr("Locked by the administrator") if locked else "")
+            label = f.widget.parentWidget().layout().labelForField(f.widget)  # type: ignore[union-attr]
+            if isinstance(label, QLabel):
+                label.setText(f.label + ("  🔒" if locked else ""))
+                label.setToolTip(f.widget.toolTip())
         self.loaded = {k: self._value(f.widget) for k, f in self.fields.items()}
 
     def changed(self) -> dict[str, Any]:
@@ -219,7 +238,20 @@ class SettingsView(QWidget):
         """Save every changed value; stop at the first one the config refuses and say why."""
         changes = self.changed()
         language_changed = "general.language" in changes
+        if self.password.text():
+            try:
+                services.store_password(self._value(self.fields["repository.url"].widget),
+                                        self._value(self.fields["repository.username"].widget), self.password.text())
+            except SoHoaError as e:
+                self.message.setText(error_text(e))
+                self.message.setStyleSheet("color: #b3261e;")
+                return False
+            finally:
+                self.password.clear()
+            changes = {**changes, "password": True}
         for key, value in changes.items():
+            if key == "password":
+                continue
             try:
                 self.ctx.config = save_setting(self.ctx.config, key, value)
             except SoHoaError as e:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import SoHoaError
 from ui import services
-from ui.widgets import error_text
+from ui.widgets import error_text, shortcut
 
 
 class StatisticsView(QWidget):
@@ -53,7 +53,7 @@ class StatisticsView(QWidget):
         self.procedure.currentIndexChanged.connect(self.refresh)
         self.export_button = QPushButton(self.tr("Export CSV… (Ctrl+E)"))
         self.export_button.setObjectName("export")
-        self.export_button.setShortcut("Ctrl+E")
+        shortcut(self, "Ctrl+E", self.export_button.click)
         self.export_button.clicked.connect(lambda: self.export())
         bar.addWidget(QLabel(self.tr("From")))
         bar.addWidget(self.start)
