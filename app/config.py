@@ -204,6 +204,7 @@ def load_config(paths: AppPaths | None = None, system_file: Path | None = None) 
     # System values are the defaults; the user's (unlocked) values override them.
     merged = _merge(system, user)
     settings = _validate(merged, paths.config_file)
+    settings.profiles.setdefault("default", ScanProfile())  # a user's own profiles add to the default one
     return LoadedConfig(settings=settings, user_file=paths.config_file, locked=locked, ignored=ignored)
 
 

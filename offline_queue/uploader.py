@@ -196,7 +196,7 @@ class Uploader:
             url = item.upload_url
             if item.state == ItemState.UPLOADING or url is None:
                 url = self._send_bytes(client, item)
-                self.outbox.mark_uploaded(item.id)
+                self.outbox.mark_uploaded(item.id, url)  # one transaction records the URL and the state
             doc = client.commit(item.key, url, item.metadata.to_wire())
         except UploadGone:
             log.info("item %d: the server lost its upload; sending it again", item.id)
@@ -227,9 +227,19 @@ class Uploader:
             except UploadGone:
                 url = None
         if not url:
-            url = client.create_upload(item.size, {"key": item.key, "sha256": item.sha256})
+            tus_meta = {"key": item.key, "sha256": item.sha256}
+            if item.size <= client.chunk_size:  # one request creates the upload and carries the file
+                url, offset = client.create_upload_with_body(
+                    self.outbox.file_path(item.sha256), item.size, tus_meta
+                )
+                if offset >= item.size:
+                    # a crash before mark_uploaded only leaves an orphan upload on the server: the
+                    # item is still "uploading" without a URL, so it is sent again (and committed once)
+                    self.on_event(SyncEvent("progress", item.id, "", offset, item.size))
+                    return url
+            else:
+                url, offset = client.create_upload(item.size, tus_meta), 0
             self.outbox.set_upload_url(item.id, url)
-            offset = 0
         if offset < item.size:
             client.upload(
                 url,

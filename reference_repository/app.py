@@ -25,14 +25,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
-from reference_repository.checks import Rejected, check_document, sha256_file
+from reference_repository.check_pool import CheckPool, default_workers
+from reference_repository.checks import Rejected
 from reference_repository.faults import FaultMiddleware, Faults
 from reference_repository.storage import Storage
 
 log = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = "creation,checksum"
+TUS_EXTENSIONS = "creation,creation-with-upload,checksum"
+CHUNK_TYPE = "application/offset+octet-stream"
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 MAX_SIZE = 512 * 1024 * 1024
 RESULT_KINDS = ("result", "component-result")
@@ -106,9 +108,14 @@ def create_app(
     users: dict[str, str] | None = None,
     faults: Faults | None = None,
     admin: bool = False,
+    check_workers: int | None = None,
 ) -> Any:
-    """Build the ASGI app (FastAPI wrapped in the fault middleware)."""
+    """Build the ASGI app (FastAPI wrapped in the fault middleware).
+
+    ``check_workers``: processes for the commit checks (default: one per core; 0: a thread).
+    """
     storage = Storage(data_dir)
+    checks = CheckPool(trust_roots, default_workers() if check_workers is None else check_workers)
     api = FastAPI(
         title="SoHoa reference repository",
         version="1.0.0",
@@ -183,13 +190,35 @@ def create_app(
             ),
         )
 
+    def verify_checksum(body: bytes, upload_checksum: str | None) -> None:
+        if upload_checksum is None:
+            return
+        algo, expected = _parse_checksum(upload_checksum)
+        if algo not in CHECKSUM_ALGORITHMS:
+            raise RepoError(
+                400,
+                "checksum_algorithm",
+                f"unsupported checksum algorithm {algo}",
+                f"không hỗ trợ thuật toán kiểm tra {algo}",
+            )
+        if CHECKSUM_ALGORITHMS[algo](body).digest() != expected:
+            raise RepoError(
+                460,
+                "checksum_mismatch",
+                "the chunk's checksum does not match; send it again",
+                "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại",
+            )
+
     @api.post("/files", tags=["tus"], status_code=201, dependencies=auth)
-    def tus_create(
+    async def tus_create(
         request: Request,
         upload_length: Annotated[int | None, Header()] = None,
         upload_metadata: Annotated[str, Header()] = "",
+        content_type: Annotated[str, Header()] = "",
+        upload_checksum: Annotated[str | None, Header()] = None,
         tus_resumable: Annotated[str | None, Header()] = None,
     ) -> Response:
+        """tus creation; with a body (creation-with-upload) the first chunk comes in the same request."""
         require_tus(tus_resumable)
         if upload_length is None or upload_length < 0:
             raise RepoError(400, "no_length", "Upload-Length is required", "thiếu tiêu đề Upload-Length")
@@ -197,9 +226,19 @@ def create_app(
             raise RepoError(
                 413, "too_large", f"the file is larger than {MAX_SIZE} bytes", f"tệp lớn hơn {MAX_SIZE} byte"
             )
-        upload = storage.create_upload(upload_length, upload_metadata)
+        body = b""
+        if content_type == CHUNK_TYPE:
+            body = await request.body()  # whole body first: a dropped request writes nothing
+            verify_checksum(body, upload_checksum)
+            if len(body) > upload_length:
+                raise RepoError(
+                    413, "beyond_length", "the body goes past Upload-Length", "dữ liệu vượt quá Upload-Length"
+                )
+        upload = await run_in_threadpool(storage.create_upload, upload_length, upload_metadata, body)
         location = str(request.url_for("tus_head", upload_id=upload.id))
-        return Response(status_code=201, headers=tus_headers(Location=location, **{"Upload-Offset": "0"}))
+        return Response(
+            status_code=201, headers=tus_headers(Location=location, **{"Upload-Offset": str(upload.offset)})
+        )
 
     def get_upload(upload_id: str):  # type: ignore[no-untyped-def]
         upload = storage.get_upload(upload_id)
@@ -237,7 +276,7 @@ def create_app(
         tus_resumable: Annotated[str | None, Header()] = None,
     ) -> Response:
         require_tus(tus_resumable)
-        if content_type != "application/offset+octet-stream":
+        if content_type != CHUNK_TYPE:
             raise RepoError(
                 415,
                 "content_type",
@@ -245,22 +284,7 @@ def create_app(
                 "Content-Type phải là application/offset+octet-stream",
             )
         body = await request.body()  # whole chunk first: a dropped request writes nothing
-        if upload_checksum is not None:
-            algo, expected = _parse_checksum(upload_checksum)
-            if algo not in CHECKSUM_ALGORITHMS:
-                raise RepoError(
-                    400,
-                    "checksum_algorithm",
-                    f"unsupported checksum algorithm {algo}",
-                    f"không hỗ trợ thuật toán kiểm tra {algo}",
-                )
-            if CHECKSUM_ALGORITHMS[algo](body).digest() != expected:
-                raise RepoError(
-                    460,
-                    "checksum_mismatch",
-                    "the chunk's checksum does not match; send it again",
-                    "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại",
-                )
+        verify_checksum(body, upload_checksum)
         with storage.upload_lock(upload_id):
             upload = get_upload(upload_id)
             if upload_offset != upload.offset:
@@ -321,16 +345,9 @@ def create_app(
                 "the declared size differs from the uploaded file",
                 "kích thước khai báo khác với tệp đã tải lên",
             )
-        path = storage.upload_path(upload.id)
-        actual = await run_in_threadpool(sha256_file, path)
-        if actual != meta.sha256:
-            raise RepoError(
-                422,
-                "checksum_mismatch",
-                "the file's SHA-256 differs from the declared one",
-                "mã SHA-256 của tệp khác với giá trị khai báo",
-            )
-        findings = await run_in_threadpool(check_document, path, api.state.trust_roots)
+        # SHA-256, PDF/A and PAdES in a worker process (reads the file once; raises Rejected)
+        findings = await checks.check(storage.upload_path(upload.id), meta.sha256)
+        actual = meta.sha256
         record = meta.model_dump()
         record.update(page_count=findings.page_count, signer=findings.signer, pdfa=findings.pdfa)
         with storage.commit_lock:
@@ -380,6 +397,7 @@ def create_app(
         return doc
 
     api.state.trust_roots = trust_roots
+    api.state.checks = checks
     wrapped = FaultMiddleware(api, faults or Faults(), admin)
     wrapped.api = api  # type: ignore[attr-defined]  # for openapi export and tests
     return wrapped

@@ -56,6 +56,10 @@ class CheckPool:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self._pool = self._start()
+        else:
+            from reference_repository import fast_hex
+
+            fast_hex.install()
 
     def _start(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server process runs an event loop and threads

@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate (PEM)")
     s.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
     s.add_argument("--admin", action="store_true", help="serve PUT /_admin/faults (tests only)")
+    s.add_argument(
+        "--check-workers",
+        type=int,
+        default=None,
+        help="processes for the commit checks (default: one per core)",
+    )
     s.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
     s.add_argument("--access-log", action="store_true", help="log every request (URLs may hold ID numbers)")
     f = s.add_argument_group("fault injection")
@@ -75,7 +81,14 @@ def serve(args: argparse.Namespace) -> int:
         retry_after=args.fault_retry_after,
         delay_s=args.fault_delay,
     )
-    app = create_app(args.data, load_trust_roots(args.trust), _read_users(args.users), faults, args.admin)
+    app = create_app(
+        args.data,
+        load_trust_roots(args.trust),
+        _read_users(args.users),
+        faults,
+        args.admin,
+        args.check_workers,
+    )
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -110,7 +123,7 @@ def export_openapi(out: Path) -> int:
     from reference_repository.app import create_app
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Path(tmp), [])
+        app = create_app(Path(tmp), [], check_workers=0)
         spec = app.api.openapi()
     out.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -9,10 +9,12 @@ pyHanko's software signer, by a key certified by a CA made here with ``cryptogra
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 from cryptography import x509
@@ -136,16 +138,49 @@ def make_pdfa(size: int = 20_000, title: str = "Giấy tờ thử nghiệm", see
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=8)
+def _signer(pki: TestPKI) -> Any:
+    """The test signer, its key parsed once per process.
+
+    pyHanko's SimpleSigner re-parses (and so re-checks) the RSA key on every signature,
+    ~50 ms each time; a benchmark that signs a thousand distinct files keeps it parsed.
+    """
+    from asn1crypto import keys
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key = serialization.load_pem_private_key(pki.signer_key.read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise RuntimeError(f"the test signer in {pki.folder} is not RSA")
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+    class KeptKeySigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism != "rsassa_pkcs1v15":
+                return super().sign_raw(data, digest_algorithm)
+            return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+
+    registry = SimpleCertificateStore()
+    registry.register_multiple(load_certs_from_pemder([str(pki.ca_cert)]))
+    return KeptKeySigner(
+        signing_cert=load_cert_from_pemder(str(pki.signer_cert)),
+        signing_key=keys.PrivateKeyInfo.load(der),
+        cert_registry=registry,
+    )
+
+
 def sign_pdf(data: bytes, pki: TestPKI, field_name: str = "Signature1") -> bytes:
     """Sign ``data`` as PAdES (an incremental update, so the PDF/A revision stays intact)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = signers.SimpleSigner.load(
-        str(pki.signer_key), str(pki.signer_cert), ca_chain_files=(str(pki.ca_cert),)
-    )
-    if signer is None:
-        raise RuntimeError(f"could not load the test signer from {pki.folder}")
+    signer = _signer(pki)
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     meta = signers.PdfSignatureMetadata(field_name=field_name, subfilter=fields.SigSeedSubFilter.PADES)
     out = signers.sign_pdf(writer, meta, signer=signer)

@@ -86,12 +86,20 @@ class Storage:
             return self._upload_locks.setdefault(upload_id, threading.Lock())
 
     # -- uploads (tus) ---------------------------------------------------------------
-    def create_upload(self, length: int, metadata: str) -> Upload:
-        upload = Upload(uuid.uuid4().hex, length, 0, metadata)
-        (self.uploads_dir / upload.id).touch()
+    def create_upload(self, length: int, metadata: str, first_chunk: bytes = b"") -> Upload:
+        """A new upload; ``first_chunk`` (tus creation-with-upload) is written and fsynced before
+        the row records its offset, so one request and one transaction do the work of two."""
+        upload = Upload(uuid.uuid4().hex, length, len(first_chunk), metadata)
+        fd = os.open(self.upload_path(upload.id), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            if first_chunk:
+                os.write(fd, first_chunk)
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         self._conn().execute(
-            "INSERT INTO uploads (id, length, offset, metadata, created_at) VALUES (?, ?, 0, ?, ?)",
-            (upload.id, length, metadata, time.time()),
+            "INSERT INTO uploads (id, length, offset, metadata, created_at) VALUES (?, ?, ?, ?, ?)",
+            (upload.id, length, upload.offset, metadata, time.time()),
         )
         return upload
 

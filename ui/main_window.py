@@ -230,9 +230,9 @@ class MainWindow(QMainWindow):
                 self,
                 self.tr("Unfinished batch"),
                 self.tr(
-                    "SoHoa was closed while dossier {code} was being scanned ({pages} pages kept). "
-                    "Continue with it?"
-                ).format(code=batch.dossier_code or "?", pages=len(batch.pages)),
+                    "SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). "
+                    "Continue with these pages?"
+                ).format(device=batch.device, created=batch.created[:16].replace("T", " "), pages=len(batch.pages)),
             )
             counter = self.show_view("counter")
             if answer:

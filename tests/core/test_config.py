@@ -32,6 +32,7 @@ def test_user_values_are_read() -> None:
     cfg = load_config()
     assert cfg.settings.general.language == "en"
     assert cfg.settings.profiles["counter"].source == "flatbed"
+    assert cfg.settings.profiles["default"].dpi == 300  # the built-in profile is still there
 
 
 def test_unknown_key_is_named() -> None:

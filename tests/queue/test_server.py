@@ -66,7 +66,7 @@ def _commit(url: str, loc: str, data: bytes, key: str | None = None, **meta: obj
 def test_tus_options_and_protocol_errors(repo) -> None:
     r = requests.options(f"{repo.url}/files", timeout=10)
     assert r.status_code == 204 and r.headers["Tus-Version"] == "1.0.0"
-    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "checksum"}
+    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "creation-with-upload", "checksum"}
     assert "sha1" in r.headers["Tus-Checksum-Algorithm"]
     r = requests.post(f"{repo.url}/files", headers={"Upload-Length": "10"}, timeout=10)
     assert r.status_code == 412 and r.json()["error"] == "tus_version"
@@ -93,6 +93,46 @@ def test_tus_options_and_protocol_errors(repo) -> None:
     r = requests.patch(loc, data=b"6789012", headers={**patch, "Upload-Offset": "5"}, timeout=10)
     assert r.status_code == 413
     assert requests.head(f"{repo.url}/files/nope", headers=TUS, timeout=10).status_code == 404
+
+
+def test_creation_with_upload(repo) -> None:
+    """POST with the body (tus creation-with-upload): one request creates and fills the upload."""
+    chunk = {**TUS, "Upload-Length": "10", "Content-Type": "application/offset+octet-stream"}
+    bad_sum = "sha1 " + base64.b64encode(hashlib.sha1(b"other").digest()).decode()
+    r = requests.post(f"{repo.url}/files", data=b"0123456789", headers={**chunk, "Upload-Checksum": bad_sum})
+    assert r.status_code == 460
+    r = requests.post(f"{repo.url}/files", data=b"0123456789ab", headers=chunk, timeout=10)
+    assert r.status_code == 413
+    good = "sha1 " + base64.b64encode(hashlib.sha1(b"01234").digest()).decode()
+    r = requests.post(
+        f"{repo.url}/files", data=b"01234", headers={**chunk, "Upload-Checksum": good}, timeout=10
+    )
+    assert r.status_code == 201 and r.headers["Upload-Offset"] == "5"
+    head = requests.head(r.headers["Location"], headers=TUS, timeout=10)
+    assert head.headers["Upload-Offset"] == "5" and head.headers["Upload-Length"] == "10"
+    patch = {**TUS, "Upload-Offset": "5", "Content-Type": "application/offset+octet-stream"}
+    assert requests.patch(r.headers["Location"], data=b"56789", headers=patch, timeout=10).status_code == 204
+
+
+def test_fast_hex_reader_matches_pyhanko() -> None:
+    """The check workers' hex-string reader accepts and rejects exactly what pyHanko's does."""
+    import io
+
+    from pyhanko.pdf_utils.misc import PdfStreamError
+
+    from reference_repository import fast_hex
+
+    cases = [b"<48656c6c6f>rest", b"<4 8 6\n5\r6c6c6f0>x", b"<abc>", b"<>", b"<a%c>\n b>z", b"<12zz>", b"<12"]
+    cases.append(b"<" + b"30" * 40_000 + b"00" * 9000 + b">>")
+    for case in cases:
+        outcomes = []
+        for read in (fast_hex._ORIGINAL, fast_hex.read_hex_string_from_stream):
+            stream = io.BytesIO(case)
+            try:
+                outcomes.append((bytes(read(stream).original_bytes), stream.read()))
+            except PdfStreamError:
+                outcomes.append(("error", b""))
+        assert outcomes[0] == outcomes[1], case
 
 
 def test_commit_is_idempotent_and_lookup_finds_it(repo, samples) -> None:

@@ -912,6 +912,10 @@
         <translation>Quản trị viên đã khóa thiết lập này</translation>
     </message>
     <message>
+        <source>(locked)</source>
+        <translation>(đã khóa)</translation>
+    </message>
+    <message>
         <source>Settings saved.</source>
         <translation>Đã lưu cài đặt.</translation>
     </message>

@@ -43,7 +43,8 @@ class CounterView(QWidget):
         self.task: Task | None = None
         self._busy = False
         self.batch_id = uuid.uuid4().hex
-        self.next_number = 1
+        self.next_number = 1000  # inserted files: numbered apart from the scanner's page-NNN.png
+        self.session: services.ScanSession | None = None
         self.outcomes: list[services.DocOutcome] = []
         self.reused: list[services.ReuseHit] = []
 
@@ -216,18 +217,22 @@ class CounterView(QWidget):
                 self.pages.clear()
         device = self.scanner.currentData() or self.scanner.currentText().strip()
         profile = self.profile.currentData()
-        first = self.next_number
         out_dir = self._page_dir()
         ctx = self.ctx
         one = replace_row is not None
 
         def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
-            return services.scan_pages(ctx, out_dir, progress, device=device, profile=profile,
-                                       first_number=first, max_pages=1 if one else 0)
+            session = self.session
+            if session is None or session.device != (device or ctx.settings.scanner.device):
+                if session is not None:
+                    session.close()
+                session = self.session = services.ScanSession(ctx, out_dir, device, profile)
+            return session.scan(progress, max_pages=1 if one else None)
 
         def item(page: object) -> None:
             assert isinstance(page, services.ScannedPage)
-            self.next_number += 1
+            if page.dossier_code and not self.form.code.text():
+                self.form.fill(code=page.dossier_code)  # the receipt slip's barcode
             if replace_row is not None:
                 self.pages.replace_page(replace_row, page)
                 self.pages.select_row(replace_row)
@@ -247,9 +252,7 @@ class CounterView(QWidget):
 
     def _scan_done(self, pages: list[services.ScannedPage]) -> None:
         self.result_label.setText(self.tr("%n page(s) scanned.", "", len(pages)))
-        for p in pages:
-            if p.separator_code and not self.form.code.text():
-                self.form.fill(code=p.separator_code)
+        self.result_label.setStyleSheet("")
 
     def rescan_page(self) -> None:
         row = self.pages.currentRow()
@@ -287,14 +290,18 @@ class CounterView(QWidget):
         self._on_current(self.pages.currentItem())
 
     def restore_batch(self, batch: services.UnfinishedBatch) -> None:
-        """Bring back the pages of a batch interrupted by a crash."""
-        self.batch_id = batch.id
-        self.pages.clear()
-        if batch.dossier_code:
-            self.form.fill(code=batch.dossier_code)
-        for page in services.pages_of_batch(batch):
-            self.pages.add_page(page)
-        self.next_number = self.pages.count() + 1
+        """Bring back the pages of a batch interrupted by a crash (copied, with fresh previews)."""
+        ctx = self.ctx
+        out_dir = self._page_dir() / "recovered"
+
+        def done(pages: list[services.ScannedPage]) -> None:
+            for page in pages:
+                self.pages.add_page(page)
+            self.result_label.setText(self.tr("%n page(s) recovered.", "", len(pages)))
+
+        self._set_busy(True, self.tr("Recovering…"))
+        self.task = run_task(lambda p: services.restore_batch(ctx, batch, out_dir), done=done,
+                             failed=self._failed, finished=lambda: self._set_busy(False))
 
     # -- reuse ---------------------------------------------------------------------------------
     def lookup_reuse(self) -> None:
@@ -366,10 +373,14 @@ class CounterView(QWidget):
         ctx = self.ctx
         attach = [h for h in self.reused if h.attached]
 
+        session = self.session
+
         def work(progress: services.ProgressLike) -> list[services.DocOutcome]:
             out = services.finish_dossier(ctx, dossier, documents, pin, progress)
             for hit in attach:
                 services.record_reuse(ctx, dossier, hit)
+            if session is not None:
+                session.finish()  # saved: the crash-recovery journal is no longer needed
             return out
 
         self._set_busy(True, self.tr("Building the PDF/A…"))
@@ -413,7 +424,10 @@ class CounterView(QWidget):
         self.reuse_list.clear()
         self.reused = []
         self.batch_id = uuid.uuid4().hex
-        self.next_number = 1
+        self.next_number = 1000
+        old, self.session = self.session, None
+        if old is not None:
+            run_task(lambda p: old.close())  # stops the driver process off the UI thread
         if not keep_result:
             self.result_label.clear()
         self.form.code.setFocus()

@@ -223,7 +223,7 @@ class SettingsView(QWidget):
             f.widget.setToolTip(self.tr("Locked by the administrator") if locked else "")
             label = f.widget.parentWidget().layout().labelForField(f.widget)  # type: ignore[union-attr]
             if isinstance(label, QLabel):
-                label.setText(f.label + ("  🔒" if locked else ""))
+                label.setText(f.label + (" " + self.tr("(locked)") if locked else ""))
                 label.setToolTip(f.widget.toolTip())
         self.loaded = {k: self._value(f.widget) for k, f in self.fields.items()}
 

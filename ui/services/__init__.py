@@ -1,0 +1,116 @@
+"""The thin adapter between the widgets and the core APIs (Qt-free, called from workers).
+
+Widgets never import ``scanners``, ``app.pipeline``, ``signing`` or ``offline_queue``
+directly: they call the functions here, so when a core API changes it is fixed in one
+place. Every function that may take time takes a ``progress`` object (see
+:class:`ui.workers.Progress`): ``progress(done, total, note)``, ``progress.item(x)`` and
+``progress.is_cancelled()``. Failures are raised as :class:`app.errors.SoHoaError`.
+"""
+
+from __future__ import annotations
+
+from ui.services.base import (
+    EVENT_KINDS,
+    AppContext,
+    NullProgress,
+    ProgressLike,
+    StatRow,
+    check_cancel,
+    known_token_modules,
+    list_tokens,
+    not_available,
+    optional_module,
+    procedures_seen,
+    statistics,
+    store_password,
+    test_storage,
+    write_statistics_csv,
+)
+from ui.services.capture import (
+    ScannedPage,
+    ScannerInfo,
+    ScanSession,
+    UnfinishedBatch,
+    cached_scanners,
+    discard_batch,
+    import_page,
+    list_scanners,
+    make_previews,
+    restore_batch,
+    unfinished_batches,
+)
+from ui.services.finishing import (
+    DocOutcome,
+    PendingResult,
+    clerks_seen,
+    documents_dir,
+    enqueue,
+    finish_dossier,
+    pending_results,
+    process_pages,
+    sign_files,
+    sign_pending,
+)
+from ui.services.queue import (
+    QueueItem,
+    QueueStatus,
+    Uploads,
+    outbox,
+    ping_repository,
+    queue_items,
+    queue_status,
+    retry_item,
+    sync_queue,
+)
+from ui.services.reuse import ReuseHit, lookup_owner, record_reuse
+
+__all__ = [
+    "EVENT_KINDS",
+    "AppContext",
+    "DocOutcome",
+    "NullProgress",
+    "PendingResult",
+    "ProgressLike",
+    "QueueItem",
+    "QueueStatus",
+    "ReuseHit",
+    "ScannedPage",
+    "ScannerInfo",
+    "StatRow",
+    "UnfinishedBatch",
+    "Uploads",
+    "cached_scanners",
+    "check_cancel",
+    "clerks_seen",
+    "discard_batch",
+    "documents_dir",
+    "enqueue",
+    "finish_dossier",
+    "import_page",
+    "known_token_modules",
+    "list_scanners",
+    "list_tokens",
+    "lookup_owner",
+    "make_previews",
+    "not_available",
+    "optional_module",
+    "outbox",
+    "pages_of_batch",
+    "pending_results",
+    "ping_repository",
+    "procedures_seen",
+    "process_pages",
+    "queue_items",
+    "queue_status",
+    "record_reuse",
+    "retry_item",
+    "scan_pages",
+    "sign_files",
+    "sign_pending",
+    "statistics",
+    "store_password",
+    "sync_queue",
+    "test_storage",
+    "unfinished_batches",
+    "write_statistics_csv",
+]

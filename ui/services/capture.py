@@ -1,0 +1,248 @@
+"""Scanning and importing pages, with the small images the UI shows; crash recovery."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.i18n import Text
+from ui.services.base import (
+    AppContext,
+    ProgressLike,
+    not_available,
+    optional_module,
+)
+
+log = logging.getLogger(__name__)
+
+
+# -- scanning ---------------------------------------------------------------------------------
+THUMB_PX = 220
+PREVIEW_PX = 1400
+
+
+@dataclass
+class ScannerInfo:
+    name: str  # what the driver opens, e.g. "test:0"
+    label: str  # what the clerk reads
+
+
+@dataclass
+class ScannedPage:
+    """One page on disk with the small images the UI shows (made in the worker, not the UI thread)."""
+
+    file: Path
+    thumb: Path
+    preview: Path
+    dpi: int = 300
+    color_mode: str = "color"
+    flags: set[str] = field(default_factory=set)
+    rotation: int = 0  # clockwise degrees the clerk asked for, applied before processing
+    new_document: bool = False  # the clerk split the dossier here
+    separator_code: str = ""  # a separator sheet's label ("-" when unnamed): not part of any document
+    dossier_code: str = ""  # a receipt slip's code, read from its barcode
+
+
+_scanner_cache: list[ScannerInfo] = []
+
+
+def cached_scanners() -> list[ScannerInfo]:
+    return list(_scanner_cache)
+
+
+def _drivers(ctx: AppContext) -> list[Any]:
+    scanners = optional_module("scanners")
+    if scanners is None or not hasattr(scanners, "drivers_from_config"):
+        raise not_available("scanner")
+    return scanners.drivers_from_config(ctx.settings.scanner)
+
+
+def list_scanners(ctx: AppContext) -> list[ScannerInfo]:
+    """Scanners the drivers find (slow on networks: call from a worker)."""
+    import scanners
+
+    drivers = _drivers(ctx)
+    try:
+        found = [ScannerInfo(d.name, f"{d.vendor} {d.model} ({d.name})") for d in scanners.list_all_devices(drivers)]
+    finally:
+        for d in drivers:
+            d.close()
+    configured = ctx.settings.scanner.device
+    if configured and configured not in {s.name for s in found}:
+        found.insert(0, ScannerInfo(configured, configured))
+    _scanner_cache[:] = found
+    return found
+
+
+def make_previews(image: Any, target: Path) -> tuple[Path, Path]:
+    """Write the thumbnail and preview JPEGs for a page image (a PIL image)."""
+    thumb = target.with_suffix(".thumb.jpg")
+    preview = target.with_suffix(".preview.jpg")
+    small = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+    big = small.copy()
+    big.thumbnail((PREVIEW_PX, PREVIEW_PX))
+    big.save(preview, "JPEG", quality=80)
+    big.thumbnail((THUMB_PX, THUMB_PX))
+    big.save(thumb, "JPEG", quality=80)
+    return thumb, preview
+
+
+def import_page(path: Path, out_dir: Path, n: int) -> ScannedPage:
+    """Bring an image file in as a page (insert pages, file import)."""
+    from PIL import Image
+
+    from app.errors import InputError
+
+    try:
+        with Image.open(path) as im:
+            im.load()
+            dpi = int(im.info.get("dpi", (300, 300))[0] or 300)
+            target = out_dir / f"page-{n:04d}.png"
+            im.save(target, compress_level=1, dpi=(dpi, dpi))
+            thumb, preview = make_previews(im, target)
+            mode = "bw" if im.mode == "1" else "gray" if im.mode == "L" else "color"
+    except (OSError, ValueError) as e:
+        raise InputError(path=str(path), detail=str(e)) from e
+    return ScannedPage(target, thumb, preview, dpi=dpi, color_mode=mode)
+
+
+class _Cancel:
+    """The scanners area's cancel token, backed by the worker's own cancel flag."""
+
+    def __init__(self, progress: ProgressLike) -> None:
+        self.progress = progress
+
+    def cancel(self) -> None:
+        getattr(self.progress, "cancelled", threading.Event()).set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.progress.is_cancelled()
+
+    def wait(self, timeout: float) -> bool:
+        event = getattr(self.progress, "cancelled", None)
+        return event.wait(timeout) if event is not None else False
+
+
+class ScanSession:
+    """One dossier's scanning: a journaled batch (crash recovery) that Scan and Scan more append to.
+
+    The SANE driver runs in its own process, so a hung or crashed scanner never takes the app down.
+    Create, use and close it from worker threads only (never from the UI thread).
+    """
+
+    def __init__(self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "") -> None:
+        from app.config import ScanProfile
+        from scanners.batch import ScanBatch
+        from scanners.settings import settings_from_profile
+
+        self.ctx = ctx
+        settings = ctx.settings
+        self.device = device or settings.scanner.device
+        if not self.device:
+            from app.errors import DeviceError
+
+            raise DeviceError(Text(vi="Chưa chọn máy quét. Hãy chọn máy quét trong Cài đặt.",
+                                   en="No scanner is selected. Choose one in Settings."))
+        self.profile = settings.profiles.get(profile or settings.scanner.profile) or ScanProfile()
+        self.drivers = _drivers(ctx)
+        import scanners
+
+        driver = scanners.driver_for(self.device, self.drivers)
+        self.batch = ScanBatch(driver, self.device, settings_from_profile(self.profile), out_dir,
+                               recovery_root=ctx.paths.recovery)
+        self.pages: list[ScannedPage] = []
+
+    def scan(self, progress: ProgressLike, max_pages: int | None = None) -> list[ScannedPage]:
+        """Scan one session (the feeder until empty); each page reaches ``progress.item`` at once."""
+        from scanners.errors import ScanCancelledError
+
+        new: list[ScannedPage] = []
+        total = max_pages or 0
+
+        def landed(page: Any) -> None:
+            ui_page = _ui_page(self.ctx, page.path, page.dpi, page.mode, self.profile.split_on_separator)
+            new.append(ui_page)
+            progress.item(ui_page)
+            progress(len(new), total, "")
+
+        try:
+            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=_Cancel(progress))  # type: ignore[arg-type]
+        except ScanCancelledError:
+            pass  # the pages so far are kept and shown
+        self.pages.extend(new)
+        return new
+
+    def finish(self) -> None:
+        """The dossier is saved: forget the crash-recovery journal (the page files stay)."""
+        if not self.batch.closed:
+            self.batch.finish(self.batch.out_dir)
+
+    def close(self) -> None:
+        for d in self.drivers:
+            d.close()
+
+
+def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool) -> ScannedPage:
+    """Previews, a quick blank check, and the page's barcode (separator sheet or receipt slip)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        thumb, preview = make_previews(im, path)
+        blank = is_blank(im)
+    page = ScannedPage(path, thumb, preview, dpi=dpi, color_mode=mode)
+    if blank:
+        page.flags.add("blank")
+    if read_codes and optional_module("scanners.separators") is not None:
+        from scanners import separators
+
+        codes = separators.read_codes(path)
+        label = separators.separator_label(codes, ctx.settings.scanner.separator_pattern)
+        if label is not None:
+            page.separator_code = label or "-"
+        else:
+            page.dossier_code = separators.dossier_code_in(codes, ctx.profile) or ""
+    return page
+
+
+def is_blank(image: Any) -> bool:
+    """A quick blank check for the flag shown on the thumbnail (the pipeline decides for real)."""
+    import numpy as np
+
+    gray = np.asarray(image.convert("L").resize((200, 280)))
+    return bool((gray < 160).mean() < 0.002)
+
+
+# -- crash recovery -----------------------------------------------------------------------------
+@dataclass
+class UnfinishedBatch:
+    id: str
+    device: str
+    created: str
+    pages: list[Path]
+    raw: Any = None
+
+
+def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
+    """Scan batches a crash left open (their pages survived, journaled one by one)."""
+    journal = optional_module("scanners.journal")
+    if journal is None:
+        return []
+    return [UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
+            for b in journal.find_unfinished(ctx.paths.recovery) if b.pages]
+
+
+def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[ScannedPage]:
+    """Copy the recovered pages into ``dest`` (then the batch is forgotten) with fresh previews."""
+    from scanners.journal import restore
+
+    return [_ui_page(ctx, p, 300, "color", False) for p in restore(batch.raw, dest)]
+
+
+def discard_batch(ctx: AppContext, batch: UnfinishedBatch) -> None:
+    from scanners.journal import discard
+
+    discard(batch.raw)
