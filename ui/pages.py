@@ -7,7 +7,7 @@ never decodes a 300 dpi scan on the UI thread.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap, QTransform
+from PySide6.QtGui import QIcon, QImage, QPixmap, QTransform
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QScrollArea, QWidget
 
 from ui.services import ScannedPage
@@ -154,7 +154,11 @@ class PageStrip(QListWidget):
 
 
 class Preview(QScrollArea):
-    """The selected page, large, with zoom (Ctrl++ / Ctrl+- / Ctrl+0 to fit)."""
+    """The selected page, large, with zoom (Ctrl++ / Ctrl+- / Ctrl+0 to fit).
+
+    The preview file is decoded and scaled to fit in a worker: while the feeder runs, a new page
+    is shown every few hundred milliseconds and the UI thread must not spend 100 ms on each.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,18 +169,40 @@ class Preview(QScrollArea):
         self.setWidgetResizable(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom = 0.0  # 0: fit the window
-        self._pixmap: QPixmap | None = None
+        self._image: QImage | None = None
+        self._request = 0
+        self.page: ScannedPage | None = None
 
     def show_page(self, page: ScannedPage | None) -> None:
+        from ui.workers import run_task
+
+        self._request += 1
+        request = self._request
+        self.page = page
         if page is None:
-            self._pixmap = None
+            self._image = None
             self.label.clear()
             return
-        pixmap = QPixmap(str(page.preview))
-        if page.rotation:
-            pixmap = pixmap.transformed(QTransform().rotate(page.rotation))
-        self._pixmap = pixmap
-        self._render()
+        fit = self.viewport().size()
+        path, rotation = str(page.preview), page.rotation
+
+        def load(progress: object) -> tuple[QImage, QImage]:
+            image = QImage(path)
+            if rotation:
+                image = image.transformed(QTransform().rotate(rotation))
+            fitted = image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            return image, fitted
+
+        def done(result: tuple[QImage, QImage]) -> None:
+            if request != self._request:
+                return  # a newer page was asked for meanwhile
+            self._image, fitted = result
+            if self.zoom:
+                self._render()
+            else:
+                self.label.setPixmap(QPixmap.fromImage(fitted))
+
+        self.loading = run_task(load, done=done)
 
     def set_zoom(self, zoom: float) -> None:
         self.zoom = max(0.0, min(zoom, 4.0))
@@ -189,20 +215,20 @@ class Preview(QScrollArea):
         self.set_zoom((self.zoom or self._fit_scale()) / 1.25)
 
     def _fit_scale(self) -> float:
-        if not self._pixmap or self._pixmap.isNull():
+        if self._image is None or self._image.isNull():
             return 1.0
-        return min(self.viewport().width() / self._pixmap.width(), self.viewport().height() / self._pixmap.height())
+        return min(self.viewport().width() / self._image.width(), self.viewport().height() / self._image.height())
 
     def _render(self) -> None:
-        if not self._pixmap or self._pixmap.isNull():
+        """Scale for a zoom the clerk asked for (a key press: the one place it runs on the UI thread)."""
+        if self._image is None or self._image.isNull():
             return
         scale = self.zoom or self._fit_scale()
-        size = self._pixmap.size() * max(scale, 0.05)
-        self.label.setPixmap(
-            self._pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        )
+        size = self._image.size() * max(scale, 0.05)
+        self.label.setPixmap(QPixmap.fromImage(
+            self._image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
-        if not self.zoom:
-            self._render()
+        if not self.zoom and self.page is not None:
+            self.show_page(self.page)

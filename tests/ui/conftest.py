@@ -52,6 +52,7 @@ def sane_test_scanner(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     ctx.config = save_setting(ctx.config, "scanner.sane_config_dir", str(folder))
     ctx.config = save_setting(ctx.config, "scanner.device", "test:0")
     ctx.config = save_setting(ctx.config, "profiles.default.dpi", 150)
+    ctx.config = save_setting(ctx.config, "profiles.default.mode", "gray")  # colour needs >= 200 dpi
     return folder
 
 

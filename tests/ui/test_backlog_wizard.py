@@ -96,3 +96,91 @@ def test_queue_retry_puts_a_failed_item_back(window, ctx, qtbot, monkeypatch) ->
     view.table.selectRow(0)
     view.retry_button.click()
     qtbot.waitUntil(lambda: calls == ["7"], timeout=10000)
+
+
+@pytest.mark.slow
+def test_next_start_offers_the_unfinished_batch_back(window, ctx, qtbot, sane_test_scanner, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
+    """A process scans 3 pages and dies without finishing: the window offers them back."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.ui.conftest import answer_modal
+
+    code = (
+        "import os\n"
+        "from ui.services import AppContext, NullProgress, ScanSession\n"
+        "ctx = AppContext.open()\n"
+        "s = ScanSession(ctx, ctx.paths.pages / 'crashed')\n"
+        "s.scan(NullProgress(), max_pages=3)\n"
+        "os._exit(9)  # a crash: no finish, no close\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=dict(os.environ), capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 9, out.stderr
+
+    def say_yes(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert "3" in dialog.text()
+        yes = next(b for b in dialog.buttons() if b.text() == "Có")
+        yes.click()
+
+    answer_modal(qtbot, say_yes)
+    window.offer_recovery()
+    counter = window.view("counter")
+    qtbot.waitUntil(lambda: counter.pages.count() == 3 and not counter.busy(), timeout=30000)
+    assert all(p.file.is_file() and p.thumb.is_file() for p in counter.pages.pages())
+    from ui import services
+
+    assert services.unfinished_batches(ctx) == []  # offered once: restored batches are forgotten
+
+
+@pytest.mark.slow
+def test_reuse_lists_the_owners_documents_and_attaches_the_chosen_one(window, ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A citizen's earlier result, already in the repository, is found by ID number and attached."""
+    from app.config import save_setting
+    from app.model import DocumentKind
+    from offline_queue.lookup import attachments
+    from offline_queue.metadata import DocumentMetadata
+    from offline_queue.sync import run_sync
+    from reference_repository.samples import make_signed_pdfa, make_test_pki
+    from reference_repository.testing import run_server
+    from ui import services
+
+    pki = make_test_pki(tmp_path / "pki")
+    with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert]) as server:
+        ctx.config = save_setting(ctx.config, "repository.url", server.url)
+        earlier = tmp_path / "earlier.pdf"
+        earlier.write_bytes(make_signed_pdfa(pki, title="Giấy khai sinh"))
+        box = services.outbox(ctx)
+        box.enqueue(earlier, DocumentMetadata(dossier_code="H15.50.05.13-190412-0311", kind=DocumentKind.RESULT,
+                                              title="Giấy khai sinh", result_code="KQ.H15-2019-000311",
+                                              owner_id="079185004321").validated(ctx.profile))
+        assert run_sync(ctx.settings.repository, once=True, outbox=box).acknowledged
+        box.close()
+
+        counter = window.show_view("counter")
+        counter.form.fill(code="H15.50.05.13-261008-0975", owner_id="079185004321", kind="component",
+                          title="Tờ khai")
+        counter.reuse_button.click()
+        qtbot.waitUntil(lambda: len(counter.reused) == 1, timeout=30000)
+        assert "Giấy khai sinh" in counter.reuse_list.item(0).text()
+        counter._toggle_reuse(counter.reuse_list.item(0))
+        assert counter.reuse_list.item(0).text().startswith("☑")
+
+        counter.insert_pages([str(p.file) for p in _sample(ctx, 1)])
+        qtbot.waitUntil(lambda: counter.pages.count() == 1 and not counter.busy(), timeout=20000)
+        counter.finish(sign=False)
+        qtbot.waitUntil(lambda: not counter.busy() and bool(counter.outcomes), timeout=120000)
+        dossier_id = ctx.store.find_dossiers(code="H15.50.05.13-261008-0975")[0]["id"]
+        attached = attachments(ctx.store, dossier_id)
+        assert [a["title"] for a in attached] == ["Giấy khai sinh"]
+        assert Path(attached[0]["file"]).read_bytes() == earlier.read_bytes()
+
+
+def test_reuse_with_a_bad_id_asks_for_a_valid_one_first(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    counter = window.show_view("counter")
+    counter.form.fill(owner_id="12345")
+    counter.reuse_button.click()
+    assert counter.reuse_list.count() == 0
+    assert "số định danh hợp lệ" in counter.result_label.text()

@@ -82,3 +82,26 @@ def test_screenshot_mode_refuses_an_unknown_view(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert not (tmp_path / "x.png").exists()
+
+
+def test_an_upload_failed_for_good_raises_one_notice_that_opens_the_queue(ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ui import services
+    from ui.main_window import MainWindow
+
+    status = services.QueueStatus(True, 3, [("9", "H15 · Kết quả: chữ ký không được tin cậy")])
+    monkeypatch.setattr(services, "queue_status", lambda c: status)
+    win = MainWindow(ctx, background=False)
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.status_updated, timeout=10000):
+        win.refresh_status()
+    assert win.failure_notice.isVisible() and not win.failure_notice.isModal()
+    assert "chữ ký không được tin cậy" in win.failure_notice.text()
+    assert "Trực tuyến" in win.online_label.text() and "3" in win.queue_label.text()
+    open_button = next(b for b in win.failure_notice.buttons() if b.text() == "Mở hàng đợi")
+    open_button.click()
+    assert win.current_view_key() == "queue"
+    win.failure_notice.close()
+    with qtbot.waitSignal(win.status_updated, timeout=10000):
+        win.refresh_status()
+    assert not win.failure_notice.isVisible()  # the same failure is announced once

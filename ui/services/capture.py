@@ -104,9 +104,10 @@ def import_page(path: Path, out_dir: Path, n: int) -> ScannedPage:
             im.save(target, compress_level=1, dpi=(dpi, dpi))
             thumb, preview = make_previews(im, target)
             mode = "bw" if im.mode == "1" else "gray" if im.mode == "L" else "color"
+            flags = page_flags(im, dpi)
     except (OSError, ValueError) as e:
         raise InputError(path=str(path), detail=str(e)) from e
-    return ScannedPage(target, thumb, preview, dpi=dpi, color_mode=mode)
+    return ScannedPage(target, thumb, preview, dpi=dpi, color_mode=mode, flags=flags)
 
 
 class _Cancel:
@@ -192,10 +193,8 @@ def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool)
 
     with Image.open(path) as im:
         thumb, preview = make_previews(im, path)
-        blank = is_blank(im)
-    page = ScannedPage(path, thumb, preview, dpi=dpi, color_mode=mode)
-    if blank:
-        page.flags.add("blank")
+        flags = page_flags(im, dpi)
+    page = ScannedPage(path, thumb, preview, dpi=dpi, color_mode=mode, flags=flags)
     if read_codes and optional_module("scanners.separators") is not None:
         from scanners import separators
 
@@ -208,12 +207,21 @@ def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool)
     return page
 
 
-def is_blank(image: Any) -> bool:
-    """A quick blank check for the flag shown on the thumbnail (the pipeline decides for real)."""
+def page_flags(image: Any, dpi: int) -> set[str]:
+    """Blank, too dark, too light, blurred: the pipeline's own page analysis, run as each page lands."""
     import numpy as np
 
-    gray = np.asarray(image.convert("L").resize((200, 280)))
-    return bool((gray < 160).mean() < 0.002)
+    try:
+        from app.model import ColorMode
+        from app.pipeline.analyse import analyse
+    except ImportError:  # processing not installed: a plain blank check
+        gray = np.asarray(image.convert("L").resize((200, 280)))
+        return {"blank"} if (gray < 160).mean() < 0.002 else set()
+    rgb = np.asarray(image.convert("RGB"))
+    gray = np.asarray(image.convert("L"))
+    paper = tuple(int(np.percentile(rgb[::8, ::8, c], 90)) for c in range(3))
+    result = analyse(rgb, gray, dpi, paper, [], (ColorMode.COLOR, ColorMode.GRAY, ColorMode.BW))  # type: ignore[arg-type]
+    return {f.value for f in result.flags}
 
 
 # -- crash recovery -----------------------------------------------------------------------------

@@ -281,6 +281,16 @@
         <source>Importing…</source>
         <translation>Đang nhập…</translation>
     </message>
+    <message numerus="yes">
+        <source>%n page(s) recovered.</source>
+        <translation>
+            <numerusform>Đã khôi phục %n trang.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recovering…</source>
+        <translation>Đang khôi phục…</translation>
+    </message>
     <message>
         <source>Enter a valid ID number first.</source>
         <translation>Hãy nhập số định danh hợp lệ trước.</translation>
@@ -609,8 +619,8 @@
         <translation>Lượt quét chưa xong</translation>
     </message>
     <message>
-        <source>SoHoa was closed while dossier {code} was being scanned ({pages} pages kept). Continue with it?</source>
-        <translation>SoHoa bị đóng khi đang quét hồ sơ {code} (còn giữ {pages} trang). Tiếp tục hồ sơ này?</translation>
+        <source>SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). Continue with these pages?</source>
+        <translation>SoHoa bị đóng khi đang quét trên {device} (bắt đầu lúc {created}, còn giữ {pages} trang). Tiếp tục với các trang này?</translation>
     </message>
     <message>
         <source>Work in progress</source>

@@ -41,6 +41,7 @@ class BacklogView(QWidget):
         import uuid
 
         self.batch_dir = ctx.paths.pages / f"backlog-{uuid.uuid4().hex[:12]}"
+        self.session: services.ScanSession | None = None
 
         self.docs = QListWidget()
         self.docs.setObjectName("documents")
@@ -112,11 +113,20 @@ class BacklogView(QWidget):
             return
         ctx = self.ctx
         out = self.batch_dir
-        first = sum(len(g) for g in self.groups) + 1
+
+        def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
+            if self.session is None:
+                self.session = services.ScanSession(ctx, out)
+            pages = self.session.scan(progress)
+            self.session.finish()  # each stack is kept as files at once; no journal left open
+            self.session.close()
+            self.session = None
+            return pages
+
         self.progress.start(self.tr("Scanning…"))
         self.scan_button.setEnabled(False)
         self.task = run_task(
-            lambda p: services.scan_pages(ctx, out, p, first_number=first),
+            work,
             progress=lambda d, t, n: self.progress.update_progress(d, t, self.tr("Scanning page {n}…").format(n=d + 1)),
             done=self.add_pages,
             failed=lambda e: (self.status.setText(error_text(e)), ErrorBox.show(self, e)),

@@ -215,6 +215,9 @@ class CounterView(QWidget):
             )
             if answer:
                 self.pages.clear()
+                old, self.session = self.session, None
+                if old is not None:  # the replaced pages leave the crash-recovery journal too
+                    run_task(lambda p: (old.batch.abandon(), old.close()))
         device = self.scanner.currentData() or self.scanner.currentText().strip()
         profile = self.profile.currentData()
         out_dir = self._page_dir()
