@@ -76,10 +76,17 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
         if not wizard.exec():
             return 0
         app = create_application(lang=lang or _language_from_config())
+    from app.errors import SoHoaError
     from ui.main_window import MainWindow
     from ui.services import AppContext
 
-    ctx = AppContext.open(paths)
+    try:
+        ctx = AppContext.open(paths)
+    except SoHoaError as e:  # a broken config file or database: say what to do, in a window
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "SoHoa", e.message())
+        return int(e.exit_code)
     window = MainWindow(ctx)
     window.show()
     QTimer.singleShot(0, lambda: log.info("window ready in %.2f s", time.perf_counter() - started))

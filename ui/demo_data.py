@@ -105,8 +105,15 @@ def fill_counter(view: Any) -> None:
     for page in demo_pages(view.ctx.paths.pages / "demo"):
         view.pages.add_page(page)
     view.pages.select_row(0)
-    view.reuse_list.addItem("☑ Giấy khai sinh · KQ.H15-2019-004512 · 12/03/2019")
-    view.reuse_list.addItem("☐ Sổ hộ khẩu · KQ.H15-2015-000781 · 02/07/2015")
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QListWidgetItem
+
+    for text, ticked in (("Giấy khai sinh · KQ.H15-2019-004512 · 12/03/2019", True),
+                         ("Sổ hộ khẩu · KQ.H15-2015-000781 · 02/07/2015", False)):
+        item = QListWidgetItem(text)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        view.reuse_list.addItem(item)
 
 
 def fill_backlog(view: Any) -> None:

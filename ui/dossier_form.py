@@ -196,6 +196,11 @@ class DossierForm(QWidget):
         )
         return d.validated(self.profile)
 
+    def document_fields(self) -> dict[str, str]:
+        """This document's own fields (each document of a split dossier keeps its own)."""
+        return {"kind": str(self.kind.currentData()), "title": self.title.text(),
+                "component": self.component.text(), "result_code": self.result_code.text()}
+
     def fill(self, **values: str) -> None:
         """Set fields by name (the receipt-slip barcode, the demo, the tests)."""
         for name, value in values.items():

@@ -212,9 +212,12 @@ class MainWindow(QMainWindow):
 
     def _on_sync_event(self, event: object) -> None:
         kind = getattr(event, "kind", "")
+        queue = self._views.get("queue")
+        if kind == "progress" and queue is not None:
+            queue.show_progress(event)  # type: ignore[attr-defined]
+            return
         if kind in ("acknowledged", "failed", "offline"):
             self.refresh_status()
-            queue = self._views.get("queue")
             if queue is not None:
                 queue.refresh()  # type: ignore[attr-defined]
 

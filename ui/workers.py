@@ -10,6 +10,7 @@ the same way.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import traceback
 from collections.abc import Callable
@@ -68,6 +69,7 @@ class Task(QRunnable):
         return self
 
     def run(self) -> None:
+        _lower_priority()
         try:
             result = self.fn(self.progress)
         except BaseException as e:  # every failure reaches the UI, never a silent thread death
@@ -93,6 +95,27 @@ class Task(QRunnable):
 
 
 _LIVE: set[Task] = set()
+BACKGROUND_NICE = 5  # background work (and the OCR processes it starts) yields the CPU to the UI thread
+_niced: set[int] = set()
+
+
+def _lower_priority() -> None:
+    """Run this pool thread (and the processes it spawns, which inherit it) at a lower CPU priority.
+
+    On 2 cores, Tesseract workers at the UI's priority stretch event-loop stalls; on Linux a
+    thread's nice value is its own, so the UI thread keeps normal priority.
+    """
+    if not hasattr(os, "setpriority"):
+        return
+    tid = threading.get_native_id()
+    if tid in _niced:
+        return
+    _niced.add(tid)
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, max(current, BACKGROUND_NICE))
+    except OSError as e:
+        log.debug("could not lower worker priority: %s", e)
 
 
 def _is_expected(error: BaseException) -> bool:

@@ -105,3 +105,20 @@ def test_an_upload_failed_for_good_raises_one_notice_that_opens_the_queue(ctx, q
     with qtbot.waitSignal(win.status_updated, timeout=10000):
         win.refresh_status()
     assert not win.failure_notice.isVisible()  # the same failure is announced once
+
+
+def test_high_dpi_screens_render_at_full_resolution(tmp_path: Path) -> None:
+    """At 150 % scaling the window is drawn with 1.5x the pixels (sharp text), not stretched."""
+    import os
+
+    from PIL import Image
+
+    target = tmp_path / "hidpi.png"
+    out = subprocess.run(
+        [sys.executable, "-m", "app", "gui", "--screenshot", str(target), "--view", "settings"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "1.5"},
+    )
+    assert out.returncode == 0, out.stderr
+    with Image.open(target) as im:
+        assert im.size == (1920, 1290)

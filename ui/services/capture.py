@@ -187,6 +187,22 @@ class ScanSession:
             d.close()
 
 
+def import_files(ctx: AppContext, files: list[Path], out_dir: Path, first: int,
+                 progress: ProgressLike) -> list[ScannedPage]:
+    """Insert image or PDF files as pages (every page of a PDF or multi-page TIFF), with previews."""
+    importer = optional_module("scanners.importer")
+    if importer is None:  # capture not installed: plain images only
+        return [import_page(f, out_dir, first + i) for i, f in enumerate(files)]
+    out: list[ScannedPage] = []
+
+    def landed(page: Any) -> None:
+        out.append(_ui_page(ctx, page.path, page.dpi, page.mode, False))
+        progress.item(out[-1])
+
+    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=_Cancel(progress))
+    return out
+
+
 def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool) -> ScannedPage:
     """Previews, a quick blank check, and the page's barcode (separator sheet or receipt slip)."""
     from PIL import Image

@@ -195,15 +195,15 @@
     </message>
     <message>
         <source>New document here</source>
-        <translation>Tách tài liệu mới tại đây</translation>
+        <translation>Tách tài liệu</translation>
     </message>
     <message>
         <source>Move left</source>
-        <translation>Chuyển lên trước</translation>
+        <translation>Lên trước</translation>
     </message>
     <message>
         <source>Move right</source>
-        <translation>Chuyển ra sau</translation>
+        <translation>Ra sau</translation>
     </message>
     <message>
         <source>Zoom in</source>
@@ -302,6 +302,10 @@
     <message>
         <source>Nothing in the repository for this ID number.</source>
         <translation>Kho dữ liệu chưa có giấy tờ nào của số định danh này.</translation>
+    </message>
+    <message>
+        <source>Tick to attach this document to the dossier instead of scanning it</source>
+        <translation>Đánh dấu để đính kèm giấy tờ này vào hồ sơ thay vì quét lại</translation>
     </message>
     <message>
         <source>Scan or insert the pages first.</source>

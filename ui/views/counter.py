@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QToolBar,
@@ -47,6 +48,8 @@ class CounterView(QWidget):
         self.session: services.ScanSession | None = None
         self.outcomes: list[services.DocOutcome] = []
         self.reused: list[services.ReuseHit] = []
+        self.doc_meta: dict[str, dict[str, str]] = {}  # document key -> its kind, title, codes
+        self.current_doc = ""
 
         # left: the form, the scanner and reuse
         self.form = DossierForm(ctx.profile)
@@ -78,6 +81,7 @@ class CounterView(QWidget):
         self.reuse_list = QListWidget()
         self.reuse_list.setObjectName("reuseList")
         self.reuse_list.setMaximumHeight(110)
+        self.reuse_list.itemChanged.connect(self._reuse_ticked)
         reuse_layout.addWidget(self.reuse_button)
         reuse_layout.addWidget(self.reuse_list)
         left_layout.addWidget(reuse_group)
@@ -88,6 +92,7 @@ class CounterView(QWidget):
         self.preview = Preview()
         self.toolbar = QToolBar()
         self.page_toolbar = QToolBar()
+        self.zoom_toolbar = QToolBar()
         self.actions_: dict[str, QAction] = {}
         for key, text, keys, slot in (
             ("scan", self.tr("Scan"), "F5", self.scan),
@@ -104,7 +109,7 @@ class CounterView(QWidget):
             ("zoomFit", self.tr("Fit"), "Ctrl+0", lambda: self.preview.set_zoom(0)),
             ("new", self.tr("New dossier"), "Ctrl+N", self.new_dossier),
         ):
-            action = QAction(f"{text} ({keys})" if key in ("scan", "scanMore") else text, self)
+            action = QAction(text, self)
             action.setObjectName(key)
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -112,7 +117,10 @@ class CounterView(QWidget):
             action.setToolTip(f"{text} ({keys})")
             action.triggered.connect(lambda _=False, s=slot: s())
             self.actions_[key] = action
-            bar = self.toolbar if key in ("scan", "scanMore", "rescan", "insert", "new") else self.page_toolbar
+            if key == "new":
+                continue  # a button in the bottom bar, below
+            bar = (self.toolbar if key in ("scan", "scanMore", "rescan", "insert")
+                   else self.zoom_toolbar if key.startswith("zoom") else self.page_toolbar)
             bar.addAction(action)
             if key in ("split", "moveRight"):
                 bar.addSeparator()
@@ -131,8 +139,13 @@ class CounterView(QWidget):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(centre)
-        splitter.addWidget(self.preview)
-        splitter.setSizes([360, 520, 400])
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.zoom_toolbar)
+        right_layout.addWidget(self.preview, 1)
+        splitter.addWidget(right)
+        splitter.setSizes([330, 560, 370])
 
         bottom = QHBoxLayout()
         self.progress = ProgressPanel()
@@ -152,6 +165,10 @@ class CounterView(QWidget):
         self.result_label.setWordWrap(True)
         bottom.addWidget(self.progress, 2)
         bottom.addWidget(self.result_label, 2)
+        self.new_button = QPushButton(self.tr("New dossier") + " (Ctrl+N)")
+        self.new_button.setObjectName("newDossier")
+        self.new_button.clicked.connect(lambda: self.new_dossier())
+        bottom.addWidget(self.new_button)
         bottom.addWidget(self.finish_unsigned)
         bottom.addWidget(self.finish_button)
 
@@ -160,6 +177,7 @@ class CounterView(QWidget):
         layout.addLayout(bottom)
         self.pages.currentItemChanged.connect(self._on_current)
         self.pages.pages_changed.connect(self._update_summary)
+        self.pages.pages_changed.connect(lambda: self._switch_document(self._document_key(self.pages.currentRow())))
         self._update_summary()
         self.setTabOrder(self.form.result_code, self.scanner)
 
@@ -196,6 +214,32 @@ class CounterView(QWidget):
 
     def _on_current(self, item: object, _prev: object = None) -> None:
         self.preview.show_page(item.data(PAGE_ROLE) if item is not None else None)  # type: ignore[attr-defined]
+        self._switch_document(self._document_key(self.pages.currentRow()))
+
+    def _document_key(self, row: int) -> str:
+        """The first page's file of the document holding ``row``: a document's identity while editing."""
+        if row < 0:
+            return ""
+        key = ""
+        for i, page in enumerate(self.pages.pages()):
+            if page.separator_code:
+                key = ""
+                continue
+            if not key or page.new_document:
+                key = str(page.file)
+            if i == row:
+                return key
+        return key
+
+    def _switch_document(self, key: str) -> None:
+        """Keep the form's document fields per document: a split dossier's parts differ (result, component)."""
+        if key == self.current_doc:
+            return
+        if self.current_doc:
+            self.doc_meta[self.current_doc] = self.form.document_fields()
+        if key in self.doc_meta:
+            self.form.fill(**self.doc_meta[key])
+        self.current_doc = key
 
     def _move(self, step: int) -> None:
         row = self.pages.currentRow()
@@ -274,11 +318,12 @@ class CounterView(QWidget):
         at = self.pages.currentRow() + 1 if self.pages.currentRow() >= 0 else self.pages.count()
         out_dir = self._page_dir()
         first = self.next_number
-        self.next_number += len(files)
+        self.next_number += 1000  # a PDF may hold many pages
+
+        ctx = self.ctx
 
         def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            return [services.import_page(Path(f), out_dir, first + i) for i, f in enumerate(files)]
+            return services.import_files(ctx, [Path(f) for f in files], out_dir / "imported", first, progress)
 
         def done(pages: list[services.ScannedPage]) -> None:
             for i, page in enumerate(pages):
@@ -323,8 +368,11 @@ class CounterView(QWidget):
             if not hits:
                 self.reuse_list.addItem(self.tr("Nothing in the repository for this ID number."))
             for hit in hits:
-                self.reuse_list.addItem(f"☐ {hit.title} · {hit.result_code} · {hit.issued}")
-            self.reuse_list.itemDoubleClicked.connect(self._toggle_reuse)
+                item = QListWidgetItem(f"{hit.title} · {hit.result_code} · {hit.issued}")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)  # Space or a click ticks it: attach
+                item.setToolTip(self.tr("Tick to attach this document to the dossier instead of scanning it"))
+                self.reuse_list.addItem(item)
 
         def failed(error: BaseException) -> None:
             self.reuse_list.clear()
@@ -332,13 +380,10 @@ class CounterView(QWidget):
 
         run_task(lambda p: services.lookup_owner(ctx, owner_id), done=done, failed=failed)
 
-    def _toggle_reuse(self, item: object) -> None:
-        row = self.reuse_list.row(item)  # type: ignore[arg-type]
-        if row >= len(self.reused):
-            return
-        hit = self.reused[row]
-        hit.attached = not hit.attached
-        item.setText(("☑ " if hit.attached else "☐ ") + item.text()[2:])  # type: ignore[attr-defined]
+    def _reuse_ticked(self, item: QListWidgetItem) -> None:
+        row = self.reuse_list.row(item)
+        if 0 <= row < len(self.reused):
+            self.reused[row].attached = item.checkState() == Qt.CheckState.Checked
 
     # -- finishing -----------------------------------------------------------------------------
     def finish(self, sign: bool = True) -> None:
@@ -358,11 +403,25 @@ class CounterView(QWidget):
             self.result_label.setStyleSheet("color: #b3261e;")
             return
         documents = []
-        for n, pages in enumerate(groups, start=1):
+        if self.current_doc:
+            self.doc_meta[self.current_doc] = self.form.document_fields()
+        current = self.form.document_fields()
+        titles: list[str] = []
+        for pages in groups:
+            self.form.fill(**self.doc_meta.get(str(pages[0].file), current))
+            if not self.form.valid:  # this document's own codes are wrong: show it and stop
+                self.pages.select_row(self.pages.pages().index(pages[0]))
+                self.form.show_all_errors()
+                self.result_label.setText("; ".join(self.form.errors().values()))
+                self.result_label.setStyleSheet("color: #b3261e;")
+                return
             doc = self.form.document()
-            if len(groups) > 1:
-                doc.title = f"{doc.title} ({n})"
+            titles.append(doc.title)
             documents.append((doc, pages))
+        self.form.fill(**current)
+        for n, (doc, _pages) in enumerate(documents, start=1):
+            if titles.count(doc.title) > 1:
+                doc.title = f"{doc.title} ({n})"  # same title twice: number them
         pin = None
         if sign:
             s = self.ctx.settings.signing
@@ -426,6 +485,8 @@ class CounterView(QWidget):
         self.preview.show_page(None)
         self.reuse_list.clear()
         self.reused = []
+        self.doc_meta.clear()
+        self.current_doc = ""
         self.batch_id = uuid.uuid4().hex
         self.next_number = 1000
         old, self.session = self.session, None

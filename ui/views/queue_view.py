@@ -98,6 +98,17 @@ class QueueView(QWidget):
         waiting = sum(1 for i in items if i.state not in ("done", "rejected"))
         self.message.setText(self.tr("%n document(s) waiting to be sent.", "", waiting))
 
+    def show_progress(self, event: object) -> None:
+        """Live upload progress from the uploader's events (bytes sent of the file's size)."""
+        item_id = str(getattr(event, "item_id", ""))
+        total = getattr(event, "total_bytes", 0) or 0
+        for row, item in enumerate(self.items):
+            if item.id == item_id and total:
+                bar = self.table.cellWidget(row, 2)
+                if bar is not None:
+                    bar.setValue(int(100 * getattr(event, "done_bytes", 0) / total))  # type: ignore[attr-defined]
+                self.table.item(row, 1).setText(self.state_name("uploading"))
+
     def retry_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
         ids = [self.items[r].id for r in rows if self.items[r].state == "rejected"]
@@ -126,6 +137,7 @@ class QueueView(QWidget):
         self.message.setText(self.tr("Sending…"))
         self.sync_task = run_task(
             lambda p: services.sync_queue(ctx, p),
+            item=lambda e: getattr(e, "kind", "") == "progress" and self.show_progress(e),
             done=lambda r: self._changed(),
             failed=lambda e: self.message.setText(error_text(e)),
             finished=lambda: self.sync_button.setEnabled(True),
