@@ -88,7 +88,7 @@ def scan_step(result: DemoResult, say: Callable[[str], None]) -> None:
         dpi=300,
         paper="A4",
         max_pages=DEMO_PAGES,
-        device_options={"test_picture": "Color pattern"},
+        device_options={"test_picture": "Grid"},
     )
 
     def landed(page: ScannedPage) -> None:
