@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from app.fsutil import fsync_dir
 from app.paths import app_paths, private_dir
@@ -37,7 +37,10 @@ from offline_queue.errors import (
     QueueWriteError,
     UploaderBusy,
 )
+from offline_queue.listing import QueueEntry, QueueListing
 from offline_queue.metadata import DocumentMetadata
+
+__all__ = ["ItemState", "Outbox", "QueueEntry", "QueueItem", "QueueListing", "inspect_signed_pdf"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -75,26 +78,6 @@ class ItemState(StrEnum):
     UPLOADED = "uploaded"  # every byte is on the server; the commit is still due
     ACKNOWLEDGED = "acknowledged"
     FAILED = "failed"
-
-
-class QueueEntry(NamedTuple):
-    """One line of the queue list (cheap: no JSON is parsed)."""
-
-    id: int
-    state: str
-    dossier_code: str
-    kind: str
-    title: str
-    size: int
-    failures: int
-    last_error: str | None
-    last_error_vi: str | None
-    created_at: float
-    updated_at: float
-    remote_id: str | None
-
-
-_ENTRY_COLUMNS = ", ".join(QueueEntry._fields)
 
 
 @dataclass(frozen=True)
@@ -367,23 +350,13 @@ class Outbox:
             raise ItemNotFound(item=item_id)
         return QueueItem.from_row(row)
 
-    def list(
-        self, state: ItemState | str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[QueueEntry]:
-        """The items, oldest first, optionally of one state and one page."""
-        sql = f"SELECT {_ENTRY_COLUMNS} FROM items"  # noqa: S608  (a constant column list)
-        args: list[Any] = []
-        if state:
-            sql += " WHERE state = ?"
-            args.append(str(state))
-        sql += " ORDER BY id LIMIT ? OFFSET ?"
-        args += [-1 if limit is None else limit, offset]
-        conn = self._conn()
-        conn.row_factory = None  # tuples are several times faster than Row for 100,000 lines
-        try:
-            return list(map(QueueEntry._make, conn.execute(sql, args)))
-        finally:
-            conn.row_factory = sqlite3.Row
+    def list(self, state: ItemState | str | None = None, limit: int | None = None, offset: int = 0) -> QueueListing:
+        """The items, oldest first, optionally of one state and one page, as a lazy snapshot.
+
+        Only the ordered ids are read now (one query); an entry is read when asked for
+        (see :mod:`offline_queue.listing`). Close a large listing (or use ``with``) once done.
+        """
+        return QueueListing(self.db_path, str(state) if state else None, limit, offset)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys((s.value for s in ItemState), 0)

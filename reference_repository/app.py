@@ -109,13 +109,25 @@ def create_app(
     faults: Faults | None = None,
     admin: bool = False,
     check_workers: int | None = None,
+    *,
+    content_checks: bool = True,
 ) -> Any:
     """Build the ASGI app (FastAPI wrapped in the fault middleware).
 
     ``check_workers``: processes for the commit checks (default: one per core; 0: a thread).
+    ``content_checks=False`` (``--no-content-checks``) is for benchmarks and load tests of the
+    uploader only: commits then verify the SHA-256 and nothing else (no PDF/A, no signature).
     """
     storage = Storage(data_dir)
-    checks = CheckPool(trust_roots, default_workers() if check_workers is None else check_workers)
+    if not content_checks:
+        log.warning(
+            "CONTENT CHECKS ARE OFF (--no-content-checks): commits are checked for their SHA-256 only;"
+            " no PDF/A, signature or trust check. For benchmarks and load tests only; never in service."
+        )
+        check_workers = 0
+    checks = CheckPool(
+        trust_roots, default_workers() if check_workers is None else check_workers, content_checks=content_checks
+    )
     api = FastAPI(
         title="SoHoa reference repository",
         version="1.0.0",
@@ -349,7 +361,11 @@ def create_app(
         findings = await checks.check(storage.upload_path(upload.id), meta.sha256)
         actual = meta.sha256
         record = meta.model_dump()
-        record.update(page_count=findings.page_count, signer=findings.signer, pdfa=findings.pdfa)
+        record.update(
+            page_count=findings.page_count or meta.page_count,  # 0 only without content checks
+            signer=findings.signer or meta.signer,
+            pdfa=findings.pdfa,
+        )
         with storage.commit_lock:
             existing = storage.find_by_key(idempotency_key)
             if existing is not None:

@@ -6,7 +6,8 @@ process checked one document at a time and starved its own HTTP handling; a proc
 pool sized to the cores checks several at once while the event loop keeps serving
 uploads. Each worker loads the trust roots once and installs the fast hex-string
 reader (:mod:`reference_repository.fast_hex`). Nothing is cached between documents:
-every commit gets the full checks.
+every commit gets the full checks, unless the server was started with the explicit
+``--no-content-checks`` (benchmarks of the uploader only: SHA-256 and nothing else).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from reference_repository.checks import Findings, Rejected, check_upload
+from reference_repository.checks import Findings, Rejected, check_checksum_only, check_upload
 
 _roots: list[object] = []
 
@@ -49,8 +50,9 @@ def default_workers() -> int:
 class CheckPool:
     """``workers`` check processes (0: check in a thread of the server process, for debugging)."""
 
-    def __init__(self, trust_roots: list[object], workers: int) -> None:
+    def __init__(self, trust_roots: list[object], workers: int, content_checks: bool = True) -> None:
         self.trust_roots = trust_roots
+        self.content_checks = content_checks  # False only with --no-content-checks (benchmarks)
         self.workers = workers
         self._ders = [root.dump() for root in trust_roots]  # type: ignore[attr-defined]
         self._pool: ProcessPoolExecutor | None = None
@@ -76,6 +78,8 @@ class CheckPool:
     async def check(self, path: Path, sha256: str) -> Findings:
         """The checks of :func:`reference_repository.checks.check_upload`; raises Rejected."""
         loop = asyncio.get_running_loop()
+        if not self.content_checks:
+            return await loop.run_in_executor(None, check_checksum_only, path, sha256)
         if self._pool is None:
             return await loop.run_in_executor(None, check_upload, path, sha256, self.trust_roots)
         try:

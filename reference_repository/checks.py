@@ -67,6 +67,21 @@ def check_upload(path: Path, declared_sha256: str, trust_roots: list[object]) ->
     return check_document(data, trust_roots)
 
 
+def check_checksum_only(path: Path, declared_sha256: str) -> Findings:
+    """Only the SHA-256 (``--no-content-checks``: benchmarks and load tests of the uploader).
+
+    The page count and signer are then the client's declared ones (the commit keeps them).
+    """
+    if sha256_file(Path(path)) != declared_sha256:
+        raise Rejected(
+            422,
+            "checksum_mismatch",
+            "the file's SHA-256 differs from the declared one",
+            "mã SHA-256 của tệp khác với giá trị khai báo",
+        )
+    return Findings(page_count=0, signer="", pdfa="not checked (server run with --no-content-checks)")
+
+
 def check_document(data: bytes, trust_roots: list[object]) -> Findings:
     """Run the content checks on a complete upload's bytes; raise :class:`Rejected` with the reason."""
     from pyhanko.pdf_utils.misc import PdfReadError

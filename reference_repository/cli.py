@@ -39,6 +39,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="processes for the commit checks (default: one per core)",
     )
+    s.add_argument(
+        "--no-content-checks",
+        dest="content_checks",
+        action="store_false",
+        help="BENCHMARKS AND LOAD TESTS ONLY: accept any file whose SHA-256 matches, without the PDF/A,"
+        " signature and trust checks (measures the uploader, not the checks); never the default",
+    )
     s.add_argument("--ready-file", type=Path, help="write the base URL here once listening")
     s.add_argument("--access-log", action="store_true", help="log every request (URLs may hold ID numbers)")
     f = s.add_argument_group("fault injection")
@@ -88,6 +95,7 @@ def serve(args: argparse.Namespace) -> int:
         faults,
         args.admin,
         args.check_workers,
+        content_checks=args.content_checks,
     )
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

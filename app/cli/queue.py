@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app.i18n import Text, tr
 
@@ -90,21 +92,34 @@ _STATE_WORDS = {
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """Print the queue line by line from a lazy snapshot (100,000 items start printing at once)."""
     from app.i18n import language
     from offline_queue.outbox import Outbox
 
-    entries = Outbox().list(state=args.state)
-    if args.json:
-        print(json.dumps([e._asdict() for e in entries], ensure_ascii=False, indent=2))
-        return 0
-    for e in entries:
-        when = datetime.fromtimestamp(e.updated_at).strftime("%Y-%m-%d %H:%M")
-        reason = (e.last_error_vi if language() == "vi" else e.last_error) or ""
-        line = f"{e.id:>6}  {tr(_STATE_WORDS[e.state]):<22} {e.dossier_code:<28} {e.kind:<18} {when}"
-        print(line + (f"  {reason}" if reason and e.state != "acknowledged" else ""))
-    if not entries:
-        print(tr(Text(vi="Hàng đợi trống.", en="The queue is empty.")))
+    with Outbox().list(state=args.state) as entries:
+        if args.json:
+            _write_json_array(e._asdict() for e in entries)
+            return 0
+        vi = language() == "vi"
+        for e in entries:
+            when = datetime.fromtimestamp(e.updated_at).strftime("%Y-%m-%d %H:%M")
+            reason = (e.last_error_vi if vi else e.last_error) or ""
+            line = f"{e.id:>6}  {tr(_STATE_WORDS[e.state]):<22} {e.dossier_code:<28} {e.kind:<18} {when}"
+            sys.stdout.write(line + (f"  {reason}" if reason and e.state != "acknowledged" else "") + "\n")
+        if not entries:
+            print(tr(Text(vi="Hàng đợi trống.", en="The queue is empty.")))
     return 0
+
+
+def _write_json_array(items: Iterator[dict[str, Any]]) -> None:
+    """Stream exactly what ``print(json.dumps(list(items), ensure_ascii=False, indent=2))`` prints."""
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")  # JSON escapes "\n" in strings
+        out.write(("[\n  " if first else ",\n  ") + text)
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def run_retry(args: argparse.Namespace) -> int:

@@ -6,6 +6,11 @@ from the lines' shape: Latin and Vietnamese letters put far more ink above the x
 (capitals, ascenders and, in Vietnamese, most diacritics) than below it (descenders).
 Only when that vote is unclear does the caller ask Tesseract's OSD, which costs more than
 OCR itself on these machines.
+
+A page is turned only on reliable text evidence: enough character-sized blobs of text size,
+word blobs clearly longer one way than the other, and a line profile with clear gaps between
+the lines. A checkerboard (SANE's "Grid" test picture), a photo, a map or a seal alone gives
+none of these, so it keeps orientation 0; its skew stays 0 unless its rows show clear lines.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ WORK_DPI = 150  # analysis resolution: enough for 0.05 degree precision on an A4
 MAX_SKEW = 15.0
 MIN_TEXT_BLOBS = 40  # fewer character-sized blobs than this: no text to measure
 MAX_POINTS = 80_000
+MAX_CHAR_MM = 8.0  # median blob height above this: squares, shapes or a poster, not body text
+MIN_DIRECTION_SHARE = 0.3  # word blobs running the winning way: at least this share of word area
+MIN_DIRECTION_RATIO = 3.0  # ... and this many times the area of those running the other way
+MAX_GAP_LEVEL = 0.2  # text lines: a quarter of the rows hold under 1/5 of a full line's ink
 
 
 @dataclass(frozen=True)
@@ -30,8 +39,8 @@ class Geometry:
     updown_ratio: float  # ink above the x-height band / ink below it (>1: upright)
 
 
-def text_mask(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
-    """A binary mask of character-sized blobs at WORK_DPI, and how many blobs it holds."""
+def text_mask(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, int, float]:
+    """A binary mask of character-sized blobs at WORK_DPI, how many it holds, their median height (mm)."""
     scale = WORK_DPI / dpi
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
@@ -41,7 +50,8 @@ def text_mask(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
     keep = (h >= 0.6 * mm) & (h <= 10 * mm) & (w <= 40 * mm) & (area >= 0.25 * mm * mm)
     keep &= (w <= 10 * mm) | (h >= 1.2 * mm)  # drop long thin rules and bed edges
     keep[0] = False
-    return (keep[labels]).astype(np.uint8), int(keep.sum())
+    median_mm = float(np.median(h[keep]) / mm) if keep.any() else 0.0
+    return (keep[labels]).astype(np.uint8), int(keep.sum()), median_mm
 
 
 def _points(mask: np.ndarray) -> np.ndarray:
@@ -108,37 +118,71 @@ def updown_ratio(pts: np.ndarray, angle: float) -> float:
     return float((above + 1.0) / (below + 1.0))
 
 
-def lines_run_across(mask: np.ndarray) -> bool:
-    """True when the text runs left-right (or right-left), False when it runs up-down.
+def line_direction(mask: np.ndarray) -> int | None:
+    """0 when the text runs left-right (or right-left), 1 when up-down, None when unclear.
 
     Characters close up into words, and words are longer along their line than across it;
     an area-weighted vote of the word blobs' shapes decides. (Projection profiles alone can
-    be fooled by words stacked into columns, as in form-like or repeated text.)
+    be fooled by words stacked into columns, as in form-like or repeated text.) Squares,
+    photo texture and a seal's ring of letters give no clear winner.
     """
     words = cv2.dilate(mask, np.ones((3, 3), np.uint8))
     _n, _labels, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
     w = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float64)
     h = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float64)
     area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    total = area.sum() + 1.0
     across = area[w > 1.3 * h].sum()
     down = area[h > 1.3 * w].sum()
-    return bool(across >= down)
+    win, lose = max(across, down), min(across, down)
+    if win < MIN_DIRECTION_SHARE * total or win < MIN_DIRECTION_RATIO * lose:
+        return None
+    return 0 if across >= down else 1
 
 
-def estimate(gray: np.ndarray, dpi: float, updown_margin: float = 1.3) -> Geometry:
-    """Find the quarter turn and skew of a page (``gray``: the page as scanned)."""
-    mask, blobs = text_mask(gray, dpi)
-    if blobs < MIN_TEXT_BLOBS:
+def gap_level(pts: np.ndarray, angle: float) -> float:
+    """How empty the gaps between lines are: 25th percentile of the row profile / its 90th.
+
+    Text lines leave nearly empty rows between them (about 0); photo texture, a map or a
+    checkerboard's edges fill every row (0.25 and more).
+    """
+    p = np.convolve(_profile(pts, angle).astype(np.float64), np.ones(3) / 3, mode="same")
+    inked = np.flatnonzero(p)
+    if inked.size < 10:
+        return 1.0
+    p = p[inked[0] : inked[-1] + 1]
+    return float(np.percentile(p, 25) / max(np.percentile(p, 90), 1e-9))
+
+
+def _skew_only(mask: np.ndarray) -> Geometry:
+    """No reliable text evidence: never turn; straighten only rows that are clearly lines."""
+    pts = _points(mask)
+    angle, _ = _best_angle(pts)
+    skew = round(float(angle), 3) if gap_level(pts, angle) <= MAX_GAP_LEVEL else 0.0
+    return Geometry(0, skew, has_text=False, updown_certain=True, updown_ratio=1.0)
+
+
+def estimate(gray: np.ndarray, dpi: float, updown_margin: float = 1.3, allow_turn: bool = True) -> Geometry:
+    """Find the quarter turn and skew of a page (``gray``: the page as scanned).
+
+    ``has_text`` is True only with reliable text evidence; without it the orientation is 0.
+    ``allow_turn=False`` keeps the page as it is (the caller found no words in the turned page).
+    """
+    mask, blobs, char_mm = text_mask(gray, dpi)
+    if blobs < MIN_TEXT_BLOBS or char_mm > MAX_CHAR_MM:
         return Geometry(0, 0.0, has_text=False, updown_certain=True, updown_ratio=1.0)
-    k = 0 if lines_run_across(mask) else 1
+    k = line_direction(mask)
+    if k is None or not allow_turn:
+        return _skew_only(mask)
     pts = _points(np.rot90(mask, k))
     angle, _ = _best_angle(pts)
+    if gap_level(pts, angle) > MAX_GAP_LEVEL:
+        return _skew_only(mask)
     ratio = updown_ratio(pts, angle)
     if ratio < 1.0:
-        k += 2
-        angle = angle  # a half turn keeps the skew angle of the lines
+        k += 2  # a half turn keeps the skew angle of the lines
     certain = ratio >= updown_margin or ratio <= 1 / updown_margin
-    return Geometry((k % 4) * 90, round(angle, 3), True, certain, round(ratio, 3))
+    return Geometry((k % 4) * 90, round(float(angle), 3), True, certain, round(ratio, 3))
 
 
 def upright(image: np.ndarray, orientation: int) -> np.ndarray:

@@ -33,21 +33,62 @@ class PageResult:
     width: int = 0
     height: int = 0
     black_is_1: bool = False
+    image_scale: int = 1  # image pixels per page pixel
     words: list[Word] = field(default_factory=list)
     patches: list[tuple[int, int, str, int, int]] = field(default_factory=list)  # (x, y, jpeg file, w, h)
 
 
-def _ocr_gray(rgb: np.ndarray, mode: ColorMode, lut: np.ndarray) -> np.ndarray:
-    """What Tesseract reads: the red channel (red seals drop out, black and blue ink stay)."""
-    channel = rgb[:, :, 0] if mode == ColorMode.COLOR else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    return cv2.LUT(channel, lut)
+def ink_level(gray: np.ndarray) -> float:
+    """The gray level at and below which a pixel is full ink (for the levels curves)."""
+    return min(float(np.percentile(gray[::4, ::4], 0.5)) + 10, 120.0)
 
 
-def process_page(src: PageSource, number: int, options: ProcessOptions, work: Path) -> PageResult:
-    name = f"p{number:05d}"
+def ocr_image(
+    rgb: np.ndarray, mode: ColorMode, paper: tuple[int, int, int] | None = None, ink: float | None = None
+) -> np.ndarray:
+    """What Tesseract reads: printed dark text only, through a levels curve (paper white).
+
+    On colour pages the red channel is read (a red seal becomes light) and every clearly
+    coloured mark (the seal, a blue signature or handwriting) is painted white: Tesseract
+    reads the strokes of a signature as a line of junk characters. Dark ink over a seal
+    stays, as it is not saturated. ``paper`` and ``ink`` are measured when not given (the
+    benchmark reads its source and output images through this same function).
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    paper = paper or cleanup.paper_colour(rgb)
+    lut = encode.levels_lut(float(np.mean(paper)), ink_level(gray) if ink is None else ink)
+    if mode != ColorMode.COLOR:
+        return cv2.LUT(gray, lut)
+    out = cv2.LUT(rgb[:, :, 0], lut)
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    colour = ((hsv[:, :, 1] > 90) & (hsv[:, :, 2] > 50)).astype(np.uint8)
+    colour = cv2.dilate(colour, np.ones((5, 5), np.uint8))
+    out[colour > 0] = 255
+    return out
+
+
+@dataclass
+class PreparedPage:
+    """A page upright, straight and clean, with its decisions: everything before OCR and encoding."""
+
+    rgb: np.ndarray
+    gray: np.ndarray
+    dpi: int
+    flags: set[PageFlag]
+    skew_deg: float
+    orientation: int
+    paper: tuple[int, int, int]
+    analysis: analyse.Analysis
+    ink: float
+
+
+def prepare_page(
+    src: PageSource, options: ProcessOptions, work: Path, name: str, allow_turn: bool = True
+) -> PreparedPage:
+    """Load, turn upright, remove borders, deskew, clean and analyse one page."""
     rgb, dpi, flags = load_page(src)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    geo = geometry.estimate(gray, dpi)
+    geo = geometry.estimate(gray, dpi, allow_turn=allow_turn)
     orientation = geo.orientation
     if geo.has_text and not geo.updown_certain and options.ocr:
         turned = geometry.deskew(geometry.upright(gray, orientation), geo.skew_deg, 255)
@@ -66,13 +107,47 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
     holes = [] if clean.holes_removed else clean.holes
     result = analyse.analyse(rgb, gray, dpi, paper, holes, options.allowed_color_modes)
     flags |= result.flags
-    ink_level = float(np.percentile(gray[::4, ::4], 0.5))
-    lut = encode.levels_lut(float(np.mean(paper)), min(ink_level + 10, 120))
+    return PreparedPage(rgb, gray, dpi, flags, geo.skew_deg, orientation, paper, result, ink_level(gray))
+
+
+MIN_TURNED_WORDS = 5  # a turned page must read as at least this many confident words
+
+
+def _confident_words(words: list[Word]) -> int:
+    return sum(1 for w in words if w.conf >= 60 and sum(c.isalnum() for c in w.text) >= 2)
+
+
+def process_page(src: PageSource, number: int, options: ProcessOptions, work: Path) -> PageResult:
+    """Process one page; a page turned on shape evidence alone that then reads as (almost) no
+    words is processed again as it lies: a page without text is never turned."""
+    result = _process_page(src, number, options, work, allow_turn=True)
+    if result.report.orientation and options.ocr and _confident_words(result.words) < MIN_TURNED_WORDS:
+        log.info(
+            "page %s: turned by %d but no words read; kept as scanned", src.label, result.report.orientation
+        )
+        result = _process_page(src, number, options, work, allow_turn=False)
+    return result
+
+
+def _process_page(
+    src: PageSource, number: int, options: ProcessOptions, work: Path, allow_turn: bool
+) -> PageResult:
+    name = f"p{number:05d}"
+    page = prepare_page(src, options, work, name, allow_turn)
+    rgb, gray, dpi, flags, result, paper = (
+        page.rgb,
+        page.gray,
+        page.dpi,
+        page.flags,
+        page.analysis,
+        page.paper,
+    )
+    lut = encode.levels_lut(float(np.mean(paper)), page.ink)
 
     run = None
     if options.ocr and not result.blank:
         run = ocr.start(
-            _ocr_gray(rgb, result.color_mode, lut),
+            ocr_image(rgb, result.color_mode, paper, page.ink),
             work,
             options.languages,
             dpi,
@@ -82,10 +157,10 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
     try:
         max_bytes = options.max_page_kb * 1024
         patches: list[tuple[int, int, encode.EncodedImage]] = []
-        ink = min(ink_level + 10, 120)
+        ink = page.ink
         if result.color_mode == ColorMode.COLOR and _mixed_raster_fits(result.color_boxes, rgb.shape):
             # black-and-white text (G4) with the coloured marks (seal, signature) as JPEG patches
-            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)))
+            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)), encode.G4_SCALE)
             white = encode.whiten(rgb, paper, ink)
             for x, y, w, h in result.color_boxes:
                 crop = np.ascontiguousarray(white[y : y + h, x : x + w])
@@ -99,7 +174,7 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
         elif result.color_mode == ColorMode.GRAY:
             image = encode.encode_jpeg(cv2.LUT(gray, lut), ColorMode.GRAY, options.jpeg_quality, max_bytes)
         else:
-            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)))
+            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)), encode.G4_SCALE)
         words = run.result() if run else []
     except BaseException:
         if run:
@@ -121,8 +196,8 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
             flags.add(PageFlag.LOW_OCR_CONFIDENCE)
     report = PageReport(
         source=src.label,
-        skew_deg=round(float(geo.skew_deg), 2),
-        orientation=orientation,
+        skew_deg=round(float(page.skew_deg), 2),
+        orientation=page.orientation,
         blank=result.blank,
         included=not (result.blank and options.drop_blank),
         color_mode=result.color_mode.value,
@@ -134,7 +209,15 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
     )
     log.debug("page %s: %s", src.label, report)
     return PageResult(
-        report, str(image_file), image.kind, image.width, image.height, image.black_is_1, words, patch_files
+        report,
+        str(image_file),
+        image.kind,
+        image.width,
+        image.height,
+        image.black_is_1,
+        image.scale,
+        words,
+        patch_files,
     )
 
 

@@ -169,7 +169,8 @@ def build_pdf(pages: Sequence[PdfPage], meta: PdfMetadata, font: SubsetFont | No
     font_ref = font_object(pdf, font) if font else None
     for page in pages:
         img = page.image
-        w_pt, h_pt = img.width * 72.0 / page.dpi, img.height * 72.0 / page.dpi
+        px_per_pt = page.dpi * img.scale / 72.0  # the G4 text image has img.scale pixels per page pixel
+        w_pt, h_pt = img.width / px_per_pt, img.height / px_per_pt
         content = f"q {w_pt:.3f} 0 0 {h_pt:.3f} 0 0 cm /Im0 Do Q\n".encode()
         xobjects = pikepdf.Dictionary(Im0=_image_xobject(pdf, img))
         k = 72.0 / page.dpi

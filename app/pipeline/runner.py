@@ -124,7 +124,9 @@ def _run_pages(
 def _pdf_page(result: PageResult) -> PdfPage:
     mode = ColorMode(result.report.color_mode)
     data = Path(result.image_file).read_bytes()
-    image = EncodedImage(result.image_kind, mode, result.width, result.height, data, result.black_is_1)
+    image = EncodedImage(
+        result.image_kind, mode, result.width, result.height, data, result.black_is_1, result.image_scale
+    )
     patches = [
         (x, y, EncodedImage("jpeg", ColorMode.COLOR, w, h, Path(f).read_bytes()))
         for x, y, f, w, h in result.patches

@@ -120,16 +120,15 @@ def test_cancel_between_pages_keeps_pages(driver: SaneDriver, tmp_path: Path) ->
 
     with pytest.raises(ScanCancelledError) as info:
         batch.scan(on_page=on_page, cancel=cancel)
-    assert [p.index for p in info.value.pages] == [1, 2, 3]
-    assert "3" in info.value.message() and "giữ lại" in info.value.message()
-    assert sorted(f.name for f in tmp_path.glob("page-*.png")) == [
-        "page-001.png",
-        "page-002.png",
-        "page-003.png",
-    ]
+    # The page the feeder was already pulling when the clerk cancelled may still land: it is kept,
+    # never dropped. The batch stops well before the feeder's 10 pages.
+    kept = [p.index for p in info.value.pages]
+    assert kept[:3] == [1, 2, 3] and kept == list(range(1, len(kept) + 1)) and len(kept) <= 4
+    assert str(len(kept)) in info.value.message() and "giữ lại" in info.value.message()
+    assert sorted(f.name for f in tmp_path.glob("page-*.png")) == [f"page-{i:03d}.png" for i in kept]
     # The worker survives a cancel: the next session works without a restart.
     batch.scan(max_pages=2)
-    assert len(batch.pages) == 5 and driver.restarts == 0
+    assert len(batch.pages) == len(kept) + 2 and driver.restarts == 0
     batch.finish()
 
 

@@ -7,7 +7,6 @@ SOHOA_DEB. Without SOHOA_DEB the test builds the package itself.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -15,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
+import sqlite_utils
 from PIL import Image, ImageDraw, ImageFont
 
 from app.fonts import find_font
+from app.store import MIGRATIONS, SCHEMA_VERSION
 
 pytestmark = pytest.mark.package
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,16 +47,23 @@ def _fresh_root(path: Path) -> Path:
 
 
 def _dpkg(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(["dpkg", f"--root={root}", "--force-depends", "--force-script-chrootless", "--log=/dev/null",
-                 *args])
+    return _run(
+        ["dpkg", f"--root={root}", "--force-depends", "--force-script-chrootless", "--log=/dev/null", *args]
+    )
 
 
 def _sample_page(path: Path) -> Path:
     img = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi keeps the test quick
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(str(find_font("serif")), 40)
-    for i, line in enumerate(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                              "GIẤY XÁC NHẬN", "Ủy ban nhân dân xã xác nhận ông Nguyễn Văn An"]):
+    for i, line in enumerate(
+        [
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "GIẤY XÁC NHẬN",
+            "Ủy ban nhân dân xã xác nhận ông Nguyễn Văn An",
+        ]
+    ):
         draw.text((120, 200 + 80 * i), line, fill="black", font=font)
     img.save(path, dpi=(150, 150))
     return path
@@ -81,7 +89,9 @@ def test_install_run_upgrade_remove(deb: Path, tmp_path: Path) -> None:
 
     page = _sample_page(tmp_path / "page.png")
     pdf = tmp_path / "out.pdf"
-    processed = _run([str(exe), "--lang", "en", "process", str(page), "--out", str(pdf)], env=env, cwd=tmp_path)
+    processed = _run(
+        [str(exe), "--lang", "en", "process", str(page), "--out", str(pdf)], env=env, cwd=tmp_path
+    )
     assert processed.returncode == 0, processed.stdout + processed.stderr
     with pikepdf.open(pdf) as doc:
         assert len(doc.pages) == 1
@@ -89,12 +99,19 @@ def test_install_run_upgrade_remove(deb: Path, tmp_path: Path) -> None:
     text = _run(["pdftotext", str(pdf), "-"]).stdout
     assert "Nguyễn" in text or "GIẤY" in text
 
-    # User data of an older release: a schema-1 store, a config and a queued file.
+    # User data of an older release: a genuine schema-1 store holding a dossier, a config and a queued file.
     store = home / "data" / "sohoa.db"
+    store.unlink()
+    for extra in ("-wal", "-shm"):
+        store.with_name(store.name + extra).unlink(missing_ok=True)
     conn = sqlite3.connect(store)
+    MIGRATIONS[0](sqlite_utils.Database(conn))
     conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO dossiers (id, code, owner_type, received_date) VALUES ('d1', 'H15-1', 'person', '2026-01-02')"
+    )
+    conn.commit()
     conn.close()
-    shutil.copy(store, tmp_path / "store-before.db")
     (home / "config" / "config.toml").write_text('[general]\nlanguage = "en"\n')
     queued = home / "data" / "queued-marker"
     queued.write_bytes(b"queued document")
@@ -109,7 +126,8 @@ def test_install_run_upgrade_remove(deb: Path, tmp_path: Path) -> None:
 
     _run([str(exe), "doctor"], env=env)  # the first start after the upgrade migrates the schema
     conn = sqlite3.connect(store)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT code FROM dossiers").fetchall() == [("H15-1",)]  # the data survived
     conn.close()
 
     (root / "etc/sohoa/config.toml").write_text("# the administrator's own settings\n")
@@ -126,7 +144,9 @@ def _repack_with_version(deb: Path, tmp: Path, version: str) -> Path:
     tree = tmp / "repack"
     assert _run(["dpkg-deb", "-R", str(deb), str(tree)]).returncode == 0
     control = tree / "DEBIAN" / "control"
-    lines = [f"Version: {version}" if ln.startswith("Version:") else ln for ln in control.read_text().splitlines()]
+    lines = [
+        f"Version: {version}" if ln.startswith("Version:") else ln for ln in control.read_text().splitlines()
+    ]
     control.write_text("\n".join(lines) + "\n")
     out = tmp / f"sohoa_{version}_amd64.deb"
     done = _run(["dpkg-deb", "--root-owner-group", "-Znone", "--build", str(tree), str(out)])

@@ -294,3 +294,19 @@ def test_openapi_document_is_exported_and_current(tmp_path) -> None:
     )
     committed = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
     assert json.loads(committed.read_text()) == spec, "run: sohoa-repository openapi docs/openapi.json"
+
+
+def test_content_checks_are_off_only_when_asked_and_say_so(repo, tmp_path) -> None:
+    """``--no-content-checks`` (benchmarks only): SHA-256 still checked, nothing else; logged loudly."""
+    data = b"not a PDF at all " * 100
+    r = _commit(repo.url, _upload(repo.url, data), data)
+    assert r.status_code == 422 and r.json()["error"] == "not_pdf"  # the default checks everything
+    with run_server(tmp_path / "bench-repo", admin=False, extra_args=["--no-content-checks"]) as server:
+        r = _commit(server.url, _upload(server.url, data), data, page_count=3, signer="Nguyễn Văn A")
+        assert r.status_code == 201, r.text
+        meta = r.json()["metadata"]
+        assert "not checked" in meta["pdfa"] and meta["page_count"] == 3 and meta["signer"] == "Nguyễn Văn A"
+        wrong = _commit(server.url, _upload(server.url, data), data, sha256=hashlib.sha256(b"x").hexdigest())
+        assert wrong.status_code == 422 and wrong.json()["error"] == "checksum_mismatch"
+    log_text = (tmp_path / "bench-repo" / "server.log").read_text(encoding="utf-8")
+    assert "CONTENT CHECKS ARE OFF" in log_text
