@@ -156,11 +156,18 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from app.paths import app_paths
+    from offline_queue.outbox import Outbox
+    from offline_queue.stats import count_upload
     from offline_queue.sync import run_sync as sync
     from offline_queue.uploader import SyncEvent, raise_if_offline
 
+    box = Outbox()
+    store_file = app_paths().ensure().store_file
+
     def show(event: SyncEvent) -> None:
         if event.kind == "acknowledged":
+            count_upload(store_file, box, event.item_id)
             print(
                 tr(Text(vi="mục {id}: đã được kho xác nhận", en="item {id}: acknowledged"), id=event.item_id)
             )
@@ -174,7 +181,10 @@ def run_sync(args: argparse.Namespace) -> int:
             )
         sys.stdout.flush()
 
-    report = sync(_settings().repository, once=args.once, on_event=show)
+    try:
+        report = sync(_settings().repository, once=args.once, outbox=box, on_event=show)
+    finally:
+        box.close()
     print(
         tr(
             Text(

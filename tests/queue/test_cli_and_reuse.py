@@ -43,6 +43,10 @@ def test_queue_add_list_sync_lookup(repo, samples, sohoa_home, capsys) -> None:
     assert [e["state"] for e in listed] == ["pending", "pending"]
     assert main(["sync", "--once"]) == 0
     assert "Đã gửi 2 tài liệu" in capsys.readouterr().out
+    with Store(app_paths().store_file) as store:  # uploads count in the statistics, whoever sends them
+        events = list(store.db["events"].rows_where("kind = 'uploaded'"))
+    assert sorted(int(e["document_id"]) for e in events) == [1, 2]
+    assert all(e["pages"] >= 1 for e in events)
     assert main(["--lang", "en", "queue", "list"]) == 0
     assert capsys.readouterr().out.count("acknowledged") == 2
     assert main(["queue", "retry", "1"]) == ExitCode.INPUT  # only failed items

@@ -6,8 +6,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.errors import SoHoaError
-from app.store import Store
 from ui.services.base import (
     AppContext,
     ProgressLike,
@@ -131,14 +129,10 @@ def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
 
 def _on_sync_event(ctx: AppContext, box: Any, event: Any, progress: ProgressLike | None) -> None:
     """Count an acknowledged upload in the statistics; pass byte progress to the UI."""
-    if event.kind == "acknowledged":
-        try:
-            meta = box.get(event.item_id).metadata
-            with Store(ctx.paths.store_file) as store:  # this runs on the uploader's thread
-                store.record_event("uploaded", document_id=str(event.item_id),
-                                   procedure_code=meta.procedure_code, pages=meta.page_count, clerk=ctx.clerk)
-        except SoHoaError as e:
-            log.warning("could not count upload %s: %s", event.item_id, e)
+    if event.kind == "acknowledged":  # this runs on the uploader's thread
+        from offline_queue.stats import count_upload
+
+        count_upload(ctx.paths.store_file, box, event.item_id, clerk=ctx.clerk)
     if progress is not None:
         progress.item(event)
 
