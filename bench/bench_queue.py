@@ -110,7 +110,14 @@ def fill_queue(box: Outbox, rows: int) -> None:
         "INSERT INTO items (key, state, sha256, size, dossier_code, kind, title, metadata, created_at, updated_at)"
         " VALUES (?, 'pending', ?, 200000, ?, 'component', ?, '{}', ?, ?)",
         (
-            (uuid.uuid4().hex, hashlib.sha256(str(i).encode()).hexdigest(), f"H15-{i}", f"Tài liệu {i}", now, now)
+            (
+                uuid.uuid4().hex,
+                hashlib.sha256(str(i).encode()).hexdigest(),
+                f"H15-{i}",
+                f"Tài liệu {i}",
+                now,
+                now,
+            )
             for i in range(rows)
         ),
     )

@@ -56,7 +56,9 @@ def cold_start(code: str, runs: int = 5) -> list[float]:
         with tempfile.TemporaryDirectory() as home:
             env = {**os.environ, "SOHOA_HOME": home, "SOHOA_SYSTEM_CONFIG": f"{home}/none.toml"}
             t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            )
             for line in proc.stdout:  # type: ignore[union-attr]
                 if line.startswith("ready"):
                     times.append(time.perf_counter() - t0)
@@ -82,14 +84,24 @@ def stall_while_scanning_and_processing(pages: int = 20) -> dict[str, float]:
     app = create_application(lang="vi")
     ctx = AppContext.open()
     sane_dir = write_test_backend_config(Path(home) / "sane")
-    for key, value in (("scanner.sane_config_dir", str(sane_dir)), ("scanner.device", "test:0"),
-                       ("profiles.default.dpi", 300), ("profiles.default.mode", "color")):
+    for key, value in (
+        ("scanner.sane_config_dir", str(sane_dir)),
+        ("scanner.device", "test:0"),
+        ("profiles.default.dpi", 300),
+        ("profiles.default.mode", "color"),
+    ):
         ctx.config = save_setting(ctx.config, key, value)
     window = MainWindow(ctx, background=False)
     window.show()
     counter = window.show_view("counter")
-    counter.form.fill(code="H15.50.05.13-261008-0975", procedure="1.001757", owner_id="001099012345",
-                      owner_name="Nguyễn Văn An", kind="component", title="Bản sao")
+    counter.form.fill(
+        code="H15.50.05.13-261008-0975",
+        procedure="1.001757",
+        owner_id="001099012345",
+        owner_name="Nguyễn Văn An",
+        kind="component",
+        title="Bản sao",
+    )
 
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -139,9 +151,17 @@ def stall_while_scanning_and_processing(pages: int = 20) -> dict[str, float]:
     ok = bool(counter.outcomes) and counter.outcomes[0].status == "processed"
     if not ok:
         print("processing did not finish:", counter.result_label.text())
-    return {"pages": scanned, "scan_s": t_scan, "total_s": t_total, "longest_stall_ms": max(gaps) - 5,
-            "scan_stall_ms": max(gaps[:scan_gaps]) - 5, "process_stall_ms": max(gaps[scan_gaps:]) - 5,
-            "p99_ms": sorted(gaps)[int(len(gaps) * 0.99)] - 5, "ticks": len(gaps), "ok": ok}
+    return {
+        "pages": scanned,
+        "scan_s": t_scan,
+        "total_s": t_total,
+        "longest_stall_ms": max(gaps) - 5,
+        "scan_stall_ms": max(gaps[:scan_gaps]) - 5,
+        "process_stall_ms": max(gaps[scan_gaps:]) - 5,
+        "p99_ms": sorted(gaps)[int(len(gaps) * 0.99)] - 5,
+        "ticks": len(gaps),
+        "ok": ok,
+    }
 
 
 def main() -> int:
@@ -149,15 +169,23 @@ def main() -> int:
     print(f"bench_ui: Qt platform {platform}, {os.cpu_count()} cores")
     app_times = cold_start(START_APP)
     bare_times = cold_start(START_BARE)
-    print(f"cold start to interactive main window: median {statistics.median(app_times):.2f} s, "
-          f"best {min(app_times):.2f} s over {len(app_times)} runs (target <= 1.5 s)")
-    print(f"  anchor: bare PySide6 QMainWindow: median {statistics.median(bare_times):.2f} s, "
-          f"best {min(bare_times):.2f} s")
+    print(
+        f"cold start to interactive main window: median {statistics.median(app_times):.2f} s, "
+        f"best {min(app_times):.2f} s over {len(app_times)} runs (target <= 1.5 s)"
+    )
+    print(
+        f"  anchor: bare PySide6 QMainWindow: median {statistics.median(bare_times):.2f} s, "
+        f"best {min(bare_times):.2f} s"
+    )
     r = stall_while_scanning_and_processing()
-    print(f"scan + process {r['pages']} pages (A4 colour 300 dpi, SANE test feeder, OCR vie+eng): "
-          f"scan {r['scan_s']:.1f} s, total {r['total_s']:.1f} s, processed: {r['ok']}")
-    print(f"longest UI event-loop stall: {r['longest_stall_ms']:.0f} ms (target <= 100 ms); "
-          f"99th percentile {r['p99_ms']:.0f} ms over {r['ticks']} ticks of a 5 ms timer")
+    print(
+        f"scan + process {r['pages']} pages (A4 colour 300 dpi, SANE test feeder, OCR vie+eng): "
+        f"scan {r['scan_s']:.1f} s, total {r['total_s']:.1f} s, processed: {r['ok']}"
+    )
+    print(
+        f"longest UI event-loop stall: {r['longest_stall_ms']:.0f} ms (target <= 100 ms); "
+        f"99th percentile {r['p99_ms']:.0f} ms over {r['ticks']} ticks of a 5 ms timer"
+    )
     print(f"  while scanning: {r['scan_stall_ms']:.0f} ms; while processing: {r['process_stall_ms']:.0f} ms")
     return 0
 

@@ -350,7 +350,9 @@ class Outbox:
             raise ItemNotFound(item=item_id)
         return QueueItem.from_row(row)
 
-    def list(self, state: ItemState | str | None = None, limit: int | None = None, offset: int = 0) -> QueueListing:
+    def list(
+        self, state: ItemState | str | None = None, limit: int | None = None, offset: int = 0
+    ) -> QueueListing:
         """The items, oldest first, optionally of one state and one page, as a lazy snapshot.
 
         Only the ordered ids are read now (one query); an entry is read when asked for

@@ -126,7 +126,9 @@ def create_app(
         )
         check_workers = 0
     checks = CheckPool(
-        trust_roots, default_workers() if check_workers is None else check_workers, content_checks=content_checks
+        trust_roots,
+        default_workers() if check_workers is None else check_workers,
+        content_checks=content_checks,
     )
     api = FastAPI(
         title="SoHoa reference repository",

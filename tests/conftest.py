@@ -10,10 +10,14 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # assigned, never empty: an empty value aborts Python
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
+
 def _find_corpus() -> Path:
     """The shared test corpus: $SOHOA_CORPUS, ../shared/corpus beside the clone, or /work/shared/corpus."""
-    candidates = [os.environ.get("SOHOA_CORPUS", ""), Path(__file__).resolve().parents[2] / "shared" / "corpus",
-                  "/work/shared/corpus"]
+    candidates = [
+        os.environ.get("SOHOA_CORPUS", ""),
+        Path(__file__).resolve().parents[2] / "shared" / "corpus",
+        "/work/shared/corpus",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_dir():
             return Path(candidate).resolve()

@@ -109,8 +109,11 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
         old = {k: os.environ.get(k) for k in ("SOHOA_HOME", "SOHOA_SYSTEM_CONFIG")}
         os.environ["SOHOA_HOME"] = home
         system = Path(home) / "system-config.toml"  # an administrator's lock, to show how it looks
-        system.write_text('locked = ["repository.url"]\n[repository]\nurl = "https://kho.h15.gov.vn"\n'
-                          '[general]\nagency_name = "UBND xã Thử Nghiệm"\n', encoding="utf-8")
+        system.write_text(
+            'locked = ["repository.url"]\n[repository]\nurl = "https://kho.h15.gov.vn"\n'
+            '[general]\nagency_name = "UBND xã Thử Nghiệm"\n',
+            encoding="utf-8",
+        )
         os.environ["SOHOA_SYSTEM_CONFIG"] = str(system)
         try:
             app = create_application(lang=lang)

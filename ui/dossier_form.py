@@ -34,7 +34,9 @@ class DossierForm(QWidget):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, profile: ProvinceProfile, parent: QWidget | None = None, backlog: bool = False) -> None:
+    def __init__(
+        self, profile: ProvinceProfile, parent: QWidget | None = None, backlog: bool = False
+    ) -> None:
         super().__init__(parent)
         self.profile = profile
         self.backlog = backlog
@@ -90,10 +92,30 @@ class DossierForm(QWidget):
 
         checks: list[tuple[QLineEdit, str, Callable[[str], str], bool]] = [
             (self.code, "code", lambda v: identifiers.validate_dossier_code(v, self.profile), not backlog),
-            (self.procedure, "procedure", lambda v: identifiers.validate_procedure_code(v, self.profile), False),
-            (self.owner_id, "ownerId", lambda v: identifiers.validate_owner_id(v, self.owner_type_value()), False),
-            (self.component, "component", lambda v: identifiers.validate_component_code(v, self.profile), False),
-            (self.result_code, "resultCode", lambda v: identifiers.validate_result_code(v, self.profile), False),
+            (
+                self.procedure,
+                "procedure",
+                lambda v: identifiers.validate_procedure_code(v, self.profile),
+                False,
+            ),
+            (
+                self.owner_id,
+                "ownerId",
+                lambda v: identifiers.validate_owner_id(v, self.owner_type_value()),
+                False,
+            ),
+            (
+                self.component,
+                "component",
+                lambda v: identifiers.validate_component_code(v, self.profile),
+                False,
+            ),
+            (
+                self.result_code,
+                "resultCode",
+                lambda v: identifiers.validate_result_code(v, self.profile),
+                False,
+            ),
         ]
         self._checks = {name: (edit, fn, required) for edit, name, fn, required in checks}
         for edit, name, _fn, _req in checks:
@@ -178,9 +200,7 @@ class DossierForm(QWidget):
             component_code=self.component.text().strip(),
             result_code=self.result_code.text().strip().upper(),
             issue_date=self.issue_date.date().toPython() if self.backlog else None,  # type: ignore[arg-type]
-            valid_until=None
-            if valid_until == self.valid_until.minimumDate()
-            else valid_until.toPython(),  # type: ignore[arg-type]
+            valid_until=None if valid_until == self.valid_until.minimumDate() else valid_until.toPython(),  # type: ignore[arg-type]
         )
 
     def dossier(self) -> Dossier:
@@ -198,8 +218,12 @@ class DossierForm(QWidget):
 
     def document_fields(self) -> dict[str, str]:
         """This document's own fields (each document of a split dossier keeps its own)."""
-        return {"kind": str(self.kind.currentData()), "title": self.title.text(),
-                "component": self.component.text(), "result_code": self.result_code.text()}
+        return {
+            "kind": str(self.kind.currentData()),
+            "title": self.title.text(),
+            "component": self.component.text(),
+            "result_code": self.result_code.text(),
+        }
 
     def fill(self, **values: str) -> None:
         """Set fields by name (the receipt-slip barcode, the demo, the tests)."""
@@ -212,8 +236,16 @@ class DossierForm(QWidget):
                 getattr(self, name).setText(value)
 
     def clear(self) -> None:
-        for edit in (self.code, self.procedure, self.procedure_name, self.owner_id, self.owner_name,
-                     self.title, self.component, self.result_code):
+        for edit in (
+            self.code,
+            self.procedure,
+            self.procedure_name,
+            self.owner_id,
+            self.owner_name,
+            self.title,
+            self.component,
+            self.result_code,
+        ):
             edit.clear()
         for name in self._checks:
             self.check(name, quiet=True)

@@ -235,7 +235,9 @@ class MainWindow(QMainWindow):
                 self.tr(
                     "SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). "
                     "Continue with these pages?"
-                ).format(device=batch.device, created=batch.created[:16].replace("T", " "), pages=len(batch.pages)),
+                ).format(
+                    device=batch.device, created=batch.created[:16].replace("T", " "), pages=len(batch.pages)
+                ),
             )
             counter = self.show_view("counter")
             if answer:

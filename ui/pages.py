@@ -190,7 +190,9 @@ class Preview(QScrollArea):
             image = QImage(path)
             if rotation:
                 image = image.transformed(QTransform().rotate(rotation))
-            fitted = image.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            fitted = image.scaled(
+                fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
             return image, fitted
 
         def done(result: tuple[QImage, QImage]) -> None:
@@ -217,7 +219,9 @@ class Preview(QScrollArea):
     def _fit_scale(self) -> float:
         if self._image is None or self._image.isNull():
             return 1.0
-        return min(self.viewport().width() / self._image.width(), self.viewport().height() / self._image.height())
+        return min(
+            self.viewport().width() / self._image.width(), self.viewport().height() / self._image.height()
+        )
 
     def _render(self) -> None:
         """Scale for a zoom the clerk asked for (a key press: the one place it runs on the UI thread)."""
@@ -225,8 +229,13 @@ class Preview(QScrollArea):
             return
         scale = self.zoom or self._fit_scale()
         size = self._image.size() * max(scale, 0.05)
-        self.label.setPixmap(QPixmap.fromImage(
-            self._image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)))
+        self.label.setPixmap(
+            QPixmap.fromImage(
+                self._image.scaled(
+                    size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            )
+        )
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)

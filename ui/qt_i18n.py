@@ -34,8 +34,12 @@ def install_language(lang: str) -> str:
         app.removeTranslator(old)
     _installed.clear()
     i18n.set_language(lang)
-    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English,
-                               QLocale.Country.Vietnam if lang == "vi" else QLocale.Country.UnitedStates))
+    QLocale.setDefault(
+        QLocale(
+            QLocale.Language.Vietnamese if lang == "vi" else QLocale.Language.English,
+            QLocale.Country.Vietnam if lang == "vi" else QLocale.Country.UnitedStates,
+        )
+    )
     if lang == "en":
         return lang  # the source strings are English
     ours = QTranslator(app)

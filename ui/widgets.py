@@ -63,9 +63,9 @@ class PinDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                self.tr("Enter the PIN of token \u201c{token}\u201d to sign %n document(s).", "", count).format(
-                    token=token
-                )
+                self.tr(
+                    "Enter the PIN of token \u201c{token}\u201d to sign %n document(s).", "", count
+                ).format(token=token)
             )
         )
         self.pin = QLineEdit()

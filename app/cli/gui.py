@@ -13,9 +13,13 @@ VIEWS = ("counter", "batch-sign", "queue", "backlog", "statistics", "settings")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("gui", help="start the desktop app")
-    p.add_argument("--screenshot", type=Path, metavar="FILE", help="render a view with demo data to a PNG and exit")
+    p.add_argument(
+        "--screenshot", type=Path, metavar="FILE", help="render a view with demo data to a PNG and exit"
+    )
     p.add_argument("--view", choices=VIEWS, default="counter", help="the view to render (with --screenshot)")
-    p.add_argument("--first-run", action="store_true", help="show the first-run wizard even if a config exists")
+    p.add_argument(
+        "--first-run", action="store_true", help="show the first-run wizard even if a config exists"
+    )
     p.set_defaults(func=run)
 
 

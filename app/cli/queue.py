@@ -116,7 +116,9 @@ def _write_json_array(items: Iterator[dict[str, Any]]) -> None:
     out = sys.stdout
     first = True
     for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")  # JSON escapes "\n" in strings
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace(
+            "\n", "\n  "
+        )  # JSON escapes "\n" in strings
         out.write(("[\n  " if first else ",\n  ") + text)
         first = False
     out.write("[]\n" if first else "\n]\n")

@@ -22,7 +22,8 @@ def test_demo_runs_the_whole_chain(tmp_path: Path, capsys) -> None:  # type: ign
     assert len(pages) == 10
     assert [p["file"] for p in manifest["pages"]] == [p.name for p in pages]
     assert all(
-        p["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest() for p, f in zip(manifest["pages"], pages)
+        p["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+        for p, f in zip(manifest["pages"], pages, strict=True)
     )
 
     unsigned, signed = out / manifest["pdf"], out / manifest["signed_pdf"]

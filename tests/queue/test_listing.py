@@ -59,7 +59,9 @@ def test_listing_agrees_with_a_plain_query(big: Outbox) -> None:
     with big.list() as listing:
         assert isinstance(listing, QueueListing) and len(listing) == ROWS
         assert listing[0] == expected[0] and listing[ROWS - 1] == expected[-1]
-        assert listing[-1] == expected[-1] and listing[-ROWS] == expected[0] and listing[-250] == expected[-250]
+        assert (
+            listing[-1] == expected[-1] and listing[-ROWS] == expected[0] and listing[-250] == expected[-250]
+        )
         for i in (1, PAGE_ROWS - 1, PAGE_ROWS, 777, ROWS - 2):
             assert listing[i] == expected[i]
         assert listing[95:230] == expected[95:230]
@@ -84,7 +86,10 @@ def test_state_limit_and_offset_filter_like_the_plain_query(big: Outbox) -> None
     everything = _plain(big)
     page = big.list(limit=100, offset=1000)
     assert list(page) == everything[1000:1100] and page[-1] == everything[1099]
-    assert list(big.list(state="pending", limit=3, offset=2)) == [e for e in everything if e.state == "pending"][2:5]
+    assert (
+        list(big.list(state="pending", limit=3, offset=2))
+        == [e for e in everything if e.state == "pending"][2:5]
+    )
     assert len(big.list(offset=ROWS + 10)) == 0 and big.list(state="uploaded") == []
 
 
@@ -127,7 +132,9 @@ def test_writers_are_not_blocked_by_an_open_listing(big: Outbox) -> None:
     assert listing[0].state == "failed"  # the listing keeps what it saw
 
 
-def test_cli_json_streams_the_same_content(big: Outbox, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+def test_cli_json_streams_the_same_content(
+    big: Outbox, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
     from app.cli import main
 
     monkeypatch.setattr("offline_queue.outbox.Outbox.__init__.__defaults__", (big.root,))

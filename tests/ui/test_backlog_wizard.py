@@ -48,7 +48,9 @@ def test_backlog_documents_split_by_separators_are_saved_by_keyboard(window, ctx
     type_result("H15.50.05.13-190415-0312", "KQ.H15-2019-000312")
     qtbot.waitUntil(lambda: not view.busy(), timeout=120000)
     assert view.saved == {0, 1}
-    pending = services.pending_results(ctx, __import__("datetime").date(2000, 1, 1), __import__("datetime").date.today())
+    pending = services.pending_results(
+        ctx, __import__("datetime").date(2000, 1, 1), __import__("datetime").date.today()
+    )
     assert sorted(p.dossier_code for p in pending) == ["H15.50.05.13-190412-0311", "H15.50.05.13-190415-0312"]
     assert sorted(p.pages for p in pending) == [1, 2]
     assert all(p.pdf.is_file() for p in pending)
@@ -60,7 +62,9 @@ def test_first_run_wizard_saves_unlocked_settings_and_shows_locked_ones(ctx, qtb
     from app.config import load_config
     from ui.views.wizard import FirstRunWizard
 
-    (sohoa_home / "system-config.toml").write_text('locked = ["repository.url"]\n[repository]\nurl = "https://kho.vn"\n')
+    (sohoa_home / "system-config.toml").write_text(
+        'locked = ["repository.url"]\n[repository]\nurl = "https://kho.vn"\n'
+    )
     wizard = FirstRunWizard(ctx.paths)
     qtbot.addWidget(wizard)
     assert not wizard.fields_["repository.url"].isEnabled()
@@ -99,7 +103,9 @@ def test_queue_retry_puts_a_failed_item_back(window, ctx, qtbot, monkeypatch) ->
 
 
 @pytest.mark.slow
-def test_next_start_offers_the_unfinished_batch_back(window, ctx, qtbot, sane_test_scanner, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_next_start_offers_the_unfinished_batch_back(
+    window, ctx, qtbot, sane_test_scanner, sohoa_home: Path
+) -> None:  # type: ignore[no-untyped-def]
     """A process scans 3 pages and dies without finishing: the window offers them back."""
     import os
     import subprocess
@@ -116,8 +122,14 @@ def test_next_start_offers_the_unfinished_batch_back(window, ctx, qtbot, sane_te
         "os._exit(9)  # a crash: no finish, no close\n"
     )
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=dict(os.environ), capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 9, out.stderr
 
     def say_yes(dialog) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +148,9 @@ def test_next_start_offers_the_unfinished_batch_back(window, ctx, qtbot, sane_te
 
 
 @pytest.mark.slow
-def test_reuse_lists_the_owners_documents_and_attaches_the_chosen_one(window, ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reuse_lists_the_owners_documents_and_attaches_the_chosen_one(
+    window, ctx, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """A citizen's earlier result, already in the repository, is found by ID number and attached."""
     from app.config import save_setting
     from app.model import DocumentKind
@@ -153,15 +167,23 @@ def test_reuse_lists_the_owners_documents_and_attaches_the_chosen_one(window, ct
         earlier = tmp_path / "earlier.pdf"
         earlier.write_bytes(make_signed_pdfa(pki, title="Giấy khai sinh"))
         box = services.outbox(ctx)
-        box.enqueue(earlier, DocumentMetadata(dossier_code="H15.50.05.13-190412-0311", kind=DocumentKind.RESULT,
-                                              title="Giấy khai sinh", result_code="KQ.H15-2019-000311",
-                                              owner_id="079185004321").validated(ctx.profile))
+        box.enqueue(
+            earlier,
+            DocumentMetadata(
+                dossier_code="H15.50.05.13-190412-0311",
+                kind=DocumentKind.RESULT,
+                title="Giấy khai sinh",
+                result_code="KQ.H15-2019-000311",
+                owner_id="079185004321",
+            ).validated(ctx.profile),
+        )
         assert run_sync(ctx.settings.repository, once=True, outbox=box).acknowledged
         box.close()
 
         counter = window.show_view("counter")
-        counter.form.fill(code="H15.50.05.13-261008-0975", owner_id="079185004321", kind="component",
-                          title="Tờ khai")
+        counter.form.fill(
+            code="H15.50.05.13-261008-0975", owner_id="079185004321", kind="component", title="Tờ khai"
+        )
         counter.reuse_button.click()
         qtbot.waitUntil(lambda: len(counter.reused) == 1, timeout=30000)
         assert "Giấy khai sinh" in counter.reuse_list.item(0).text()

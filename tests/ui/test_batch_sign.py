@@ -37,17 +37,31 @@ def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     services.process_pages(ctx, [pages[0].file], pdf, {"title": "Mẫu"}, services.NullProgress())
     for n in range(20):
         proc = "1.001757" if n % 2 == 0 else "2.000884"
-        dossier = Dossier(code=f"H15.50.05.13-261008-{n + 1:04d}", procedure_code=proc,
-                          owner_id="001099012345", owner_name="Nguyễn Văn An")
-        doc = Document(kind=DocumentKind.RESULT, title=f"Kết quả {n + 1}", result_code=f"KQ.H15-2026-{n + 1:06d}",
-                       pages=[Page(file=pages[0].file)])
+        dossier = Dossier(
+            code=f"H15.50.05.13-261008-{n + 1:04d}",
+            procedure_code=proc,
+            owner_id="001099012345",
+            owner_name="Nguyễn Văn An",
+        )
+        doc = Document(
+            kind=DocumentKind.RESULT,
+            title=f"Kết quả {n + 1}",
+            result_code=f"KQ.H15-2026-{n + 1:06d}",
+            pages=[Page(file=pages[0].file)],
+        )
         dossier.documents = [doc]
         ctx.store.save_dossier(dossier)
         target = services.documents_dir(ctx, dossier.id) / "01-result.pdf"
         shutil.copy(pdf, target)
         ctx.store.set_document_status(doc.id, "processed", target)
-        ctx.store.record_event("digitized", dossier_id=dossier.id, document_id=doc.id, procedure_code=proc,
-                               pages=1, clerk="lan" if n < 15 else "minh")
+        ctx.store.record_event(
+            "digitized",
+            dossier_id=dossier.id,
+            document_id=doc.id,
+            procedure_code=proc,
+            pages=1,
+            clerk="lan" if n < 15 else "minh",
+        )
     return 20
 
 

@@ -50,7 +50,13 @@ def _enter_pin(pin: str):  # type: ignore[no-untyped-def]
 
 
 def test_scan_process_sign_queue_and_upload_through_the_widgets(
-    window, ctx, qtbot, sane_test_scanner, token, tmp_path: Path, caplog  # type: ignore[no-untyped-def]
+    window,
+    ctx,
+    qtbot,
+    sane_test_scanner,
+    token,
+    tmp_path: Path,
+    caplog,  # type: ignore[no-untyped-def]
 ) -> None:
     from app.config import save_setting
     from reference_repository.testing import run_server
@@ -93,6 +99,7 @@ def test_scan_process_sign_queue_and_upload_through_the_widgets(
         # the queue view sends them; the reference repository receives both
         queue = window.show_view("queue")
         qtbot.waitUntil(lambda: len(queue.items) == 2, timeout=20000)
+
         def settled() -> bool:
             if queue.busy():
                 return False
@@ -148,7 +155,9 @@ def test_scanning_with_no_scanner_shows_the_device_error(window, ctx, qtbot) -> 
 def test_cancel_stops_the_feeder_and_keeps_the_pages_scanned(window, ctx, qtbot, sane_test_scanner) -> None:  # type: ignore[no-untyped-def]
     from app.config import save_setting
 
-    ctx.config = save_setting(ctx.config, "profiles.default.dpi", 300)  # slower pages: the cancel lands mid-feed
+    ctx.config = save_setting(
+        ctx.config, "profiles.default.dpi", 300
+    )  # slower pages: the cancel lands mid-feed
     counter = window.show_view("counter")
     counter.scan()
     assert counter.busy() and counter.progress.cancel_button.isEnabled()
@@ -230,8 +239,14 @@ def test_inserting_a_pdf_brings_every_page_after_the_current_one(window, ctx, qt
 def test_each_document_of_a_split_dossier_keeps_its_own_kind_and_codes(window, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     counter = window.show_view("counter")
     form = counter.form
-    form.fill(code="H15.50.05.13-261008-0975", procedure="1.001757", owner_id="001099012345",
-              kind="result", title="Giấy chứng nhận", result_code="KQ.H15-2026-000123")
+    form.fill(
+        code="H15.50.05.13-261008-0975",
+        procedure="1.001757",
+        owner_id="001099012345",
+        kind="result",
+        title="Giấy chứng nhận",
+        result_code="KQ.H15-2026-000123",
+    )
     counter.insert_pages([str(p) for p in _sample_pages(ctx, 3)])
     qtbot.waitUntil(lambda: counter.pages.count() == 3 and not counter.busy(), timeout=20000)
     counter.pages.select_row(2)
@@ -254,7 +269,11 @@ def test_each_document_of_a_split_dossier_keeps_its_own_kind_and_codes(window, c
 
 @pytest.mark.slow
 def test_a_document_the_repository_refuses_shows_its_reason_and_a_notice(
-    window, ctx, qtbot, token, tmp_path: Path  # type: ignore[no-untyped-def]
+    window,
+    ctx,
+    qtbot,
+    token,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     """The server does not trust the token's CA: the upload fails for good, with the server's words."""
     from app.config import save_setting

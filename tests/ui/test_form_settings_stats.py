@@ -126,11 +126,26 @@ def test_statistics_by_day_and_procedure_and_csv_export(ctx, qtbot, tmp_path: Pa
     from ui.views.statistics import StatisticsView
 
     store = ctx.store
-    for kind, proc, pages in [("digitized", "1.001757", 3), ("digitized", "1.001757", 2), ("signed", "1.001757", 0),
-                              ("uploaded", "1.001757", 0), ("digitized", "2.000884", 5), ("reused", "2.000884", 0)]:
+    for kind, proc, pages in [
+        ("digitized", "1.001757", 3),
+        ("digitized", "1.001757", 2),
+        ("signed", "1.001757", 0),
+        ("uploaded", "1.001757", 0),
+        ("digitized", "2.000884", 5),
+        ("reused", "2.000884", 0),
+    ]:
         store.record_event(kind, procedure_code=proc, pages=pages, clerk="lan")
-    store.db["events"].insert({"at": "2020-01-02T03:00:00+00:00", "kind": "digitized", "procedure_code": "1.001757",
-                               "pages": 99, "clerk": "old", "dossier_id": "", "document_id": ""})
+    store.db["events"].insert(
+        {
+            "at": "2020-01-02T03:00:00+00:00",
+            "kind": "digitized",
+            "procedure_code": "1.001757",
+            "pages": 99,
+            "clerk": "old",
+            "dossier_id": "",
+            "document_id": "",
+        }
+    )
     view = StatisticsView(ctx)
     qtbot.addWidget(view)
     view.set_range(date.today().replace(day=1), date.today())
@@ -161,14 +176,19 @@ def test_statistics_export_to_an_unwritable_place_says_so(ctx, qtbot, tmp_path: 
 
 def test_every_interface_string_has_a_vietnamese_translation() -> None:
     tree = ET.parse(ROOT / "ui" / "translations" / "sohoa_vi.ts")  # noqa: S314 - our own file
-    unfinished = [m.findtext("source") for m in tree.iter("message")
-                  if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")]
+    unfinished = [
+        m.findtext("source")
+        for m in tree.iter("message")
+        if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
+    ]
     assert unfinished == []
     qm = ROOT / "ui" / "translations" / "sohoa_vi.qm"
     assert qm.stat().st_size > 1000
 
 
-def test_a_setting_locked_after_the_view_opened_is_refused_with_the_core_message(ctx, qtbot, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_setting_locked_after_the_view_opened_is_refused_with_the_core_message(
+    ctx, qtbot, sohoa_home: Path
+) -> None:  # type: ignore[no-untyped-def]
     from app.config import load_config
     from ui.views.settings import SettingsView
 
@@ -186,9 +206,23 @@ def test_no_user_facing_literal_bypasses_tr() -> None:
     """Widget texts come from tr()/translate() or from data, never from a bare literal in the code."""
     import ast
 
-    setters = {"setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "addItem", "setTitle",
-               "setSubTitle", "QLabel", "QPushButton", "QAction", "QGroupBox", "addRow", "showMessage",
-               "setSpecialValueText", "setButtonText"}
+    setters = {
+        "setText",
+        "setWindowTitle",
+        "setPlaceholderText",
+        "setToolTip",
+        "addItem",
+        "setTitle",
+        "setSubTitle",
+        "QLabel",
+        "QPushButton",
+        "QAction",
+        "QGroupBox",
+        "addRow",
+        "showMessage",
+        "setSpecialValueText",
+        "setButtonText",
+    }
     allowed = {"Tiếng Việt", "English", "SoHoa"}  # language endonyms and the product name
     offenders = []
     for path in (ROOT / "ui").rglob("*.py"):
@@ -201,10 +235,20 @@ def test_no_user_facing_literal_bypasses_tr() -> None:
             if name not in setters:
                 continue
             for arg in node.args[:1]:  # the text; a second argument is data (addItem) or a widget
-                parts = [arg] if isinstance(arg, ast.Constant) else list(arg.values) if isinstance(arg, ast.JoinedStr) else []
+                parts = (
+                    [arg]
+                    if isinstance(arg, ast.Constant)
+                    else list(arg.values)
+                    if isinstance(arg, ast.JoinedStr)
+                    else []
+                )
                 for part in parts:
                     if isinstance(part, ast.Constant) and isinstance(part.value, str):
                         text = part.value.strip(" ·●☐☑⚠\n:()+-0123456789")
-                        if any(c.isalpha() for c in text) and text not in allowed and not text.startswith("Ctrl"):
+                        if (
+                            any(c.isalpha() for c in text)
+                            and text not in allowed
+                            and not text.startswith("Ctrl")
+                        ):
                             offenders.append(f"{path.name}:{node.lineno} {part.value!r}")
     assert offenders == []

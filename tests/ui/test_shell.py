@@ -42,7 +42,9 @@ def test_status_bar_shows_offline_when_repository_is_unreachable(ctx, qtbot) -> 
     from app.config import save_setting
     from ui.main_window import MainWindow
 
-    ctx.config = save_setting(ctx.config, "repository.url", "http://127.0.0.1:9/")  # discard port: nothing answers
+    ctx.config = save_setting(
+        ctx.config, "repository.url", "http://127.0.0.1:9/"
+    )  # discard port: nothing answers
     win = MainWindow(ctx, background=False)
     qtbot.addWidget(win)
     assert win.online is None
@@ -66,7 +68,10 @@ def test_screenshot_mode_writes_a_png_of_each_view(tmp_path: Path) -> None:
         target = tmp_path / f"{view}.png"
         out = subprocess.run(
             [sys.executable, "-m", "app", "gui", "--screenshot", str(target), "--view", view],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
         )
         assert out.returncode == 0, out.stderr
@@ -78,7 +83,10 @@ def test_screenshot_mode_writes_a_png_of_each_view(tmp_path: Path) -> None:
 def test_screenshot_mode_refuses_an_unknown_view(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "app", "gui", "--screenshot", str(tmp_path / "x.png"), "--view", "nope"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 2
     assert not (tmp_path / "x.png").exists()
@@ -116,7 +124,10 @@ def test_high_dpi_screens_render_at_full_resolution(tmp_path: Path) -> None:
     target = tmp_path / "hidpi.png"
     out = subprocess.run(
         [sys.executable, "-m", "app", "gui", "--screenshot", str(target), "--view", "settings"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "1.5"},
     )
     assert out.returncode == 0, out.stderr

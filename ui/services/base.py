@@ -188,9 +188,7 @@ def list_tokens(module: str) -> list[str]:
     from app.errors import DeviceError
 
     if not module:
-        raise DeviceError(
-            Text(vi="Chưa chọn trình điều khiển token.", en="No token driver is selected.")
-        )
+        raise DeviceError(Text(vi="Chưa chọn trình điều khiển token.", en="No token driver is selected."))
     tokens = optional_module("signing.tokens")
     if tokens is None:
         raise not_available("token")

@@ -66,7 +66,10 @@ def list_scanners(ctx: AppContext) -> list[ScannerInfo]:
 
     drivers = _drivers(ctx)
     try:
-        found = [ScannerInfo(d.name, f"{d.vendor} {d.model} ({d.name})") for d in scanners.list_all_devices(drivers)]
+        found = [
+            ScannerInfo(d.name, f"{d.vendor} {d.model} ({d.name})")
+            for d in scanners.list_all_devices(drivers)
+        ]
     finally:
         for d in drivers:
             d.close()
@@ -146,15 +149,27 @@ class ScanSession:
         if not self.device:
             from app.errors import DeviceError
 
-            raise DeviceError(Text(vi="Chưa chọn máy quét. Hãy chọn máy quét trong Cài đặt.",
-                                   en="No scanner is selected. Choose one in Settings."))
+            raise DeviceError(
+                Text(
+                    vi="Chưa chọn máy quét. Hãy chọn máy quét trong Cài đặt.",
+                    en="No scanner is selected. Choose one in Settings.",
+                )
+            )
         self.profile = settings.profiles.get(profile or settings.scanner.profile) or ScanProfile()
         self.drivers = _drivers(ctx)
         import scanners
 
         driver = scanners.driver_for(self.device, self.drivers)
-        self.batch = ScanBatch(driver, self.device, settings_from_profile(self.profile), out_dir,
-                               recovery_root=ctx.paths.recovery)
+        self.batch = ScanBatch(
+            driver,
+            self.device,
+            settings_from_profile(self.profile),
+            out_dir,
+            recovery_root=ctx.paths.recovery,
+        )
+        from ui.services.page_worker import warm_up
+
+        warm_up()  # the per-page helper process starts while the scanner warms up
         self.pages: list[ScannedPage] = []
 
     def scan(self, progress: ProgressLike, max_pages: int | None = None) -> list[ScannedPage]:
@@ -187,8 +202,9 @@ class ScanSession:
             d.close()
 
 
-def import_files(ctx: AppContext, files: list[Path], out_dir: Path, first: int,
-                 progress: ProgressLike) -> list[ScannedPage]:
+def import_files(
+    ctx: AppContext, files: list[Path], out_dir: Path, first: int, progress: ProgressLike
+) -> list[ScannedPage]:
     """Insert image or PDF files as pages (every page of a PDF or multi-page TIFF), with previews."""
     importer = optional_module("scanners.importer")
     if importer is None:  # capture not installed: plain images only
@@ -204,22 +220,20 @@ def import_files(ctx: AppContext, files: list[Path], out_dir: Path, first: int,
 
 
 def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool) -> ScannedPage:
-    """Previews, a quick blank check, and the page's barcode (separator sheet or receipt slip)."""
-    from PIL import Image
+    """Previews, a quick blank check, and the page's barcode (separator sheet or receipt slip).
 
-    with Image.open(path) as im:
-        thumb, preview = make_previews(im, path)
-        flags = page_flags(im, dpi)
-    page = ScannedPage(path, thumb, preview, dpi=dpi, color_mode=mode, flags=flags)
-    if read_codes and optional_module("scanners.separators") is not None:
-        from scanners import separators
+    The image work runs in a helper process (see page_worker): on a thread of this process it
+    would hold the GIL long enough to stall the UI while the feeder runs.
+    """
+    from ui.services.page_worker import page_info
 
-        codes = separators.read_codes(path)
-        label = separators.separator_label(codes, ctx.settings.scanner.separator_pattern)
-        if label is not None:
-            page.separator_code = label or "-"
-        else:
-            page.dossier_code = separators.dossier_code_in(codes, ctx.profile) or ""
+    info = page_info(
+        path, dpi, read_codes, ctx.settings.scanner.separator_pattern, ctx.settings.general.province_profile
+    )
+    page = ScannedPage(path, info.thumb, info.preview, dpi=dpi, color_mode=mode, flags=info.flags)
+    if info.separator_code is not None:
+        page.separator_code = info.separator_code
+    page.dossier_code = info.dossier_code
     return page
 
 
@@ -255,8 +269,11 @@ def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
     journal = optional_module("scanners.journal")
     if journal is None:
         return []
-    return [UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
-            for b in journal.find_unfinished(ctx.paths.recovery) if b.pages]
+    return [
+        UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
+        for b in journal.find_unfinished(ctx.paths.recovery)
+        if b.pages
+    ]
 
 
 def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[ScannedPage]:

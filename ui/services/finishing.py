@@ -195,14 +195,25 @@ def _finish(
             ctx,
             _upright_inputs(pages, work),
             pdf,
-            {"title": doc.title, "dossier_code": dossier.code, "document_kind": doc.kind.value,
-             "result_code": doc.result_code, "author": ctx.settings.general.agency_name},
+            {
+                "title": doc.title,
+                "dossier_code": dossier.code,
+                "document_kind": doc.kind.value,
+                "result_code": doc.result_code,
+                "author": ctx.settings.general.agency_name,
+            },
             _Offset(progress, done_pages, total_pages),
         )
         done_pages += len(pages)
         ctx.store.set_document_status(doc.id, "processed", pdf)
-        ctx.store.record_event("digitized", dossier_id=dossier.id, document_id=doc.id,
-                               procedure_code=dossier.procedure_code, pages=len(pages), clerk=ctx.clerk)
+        ctx.store.record_event(
+            "digitized",
+            dossier_id=dossier.id,
+            document_id=doc.id,
+            procedure_code=dossier.procedure_code,
+            pages=len(pages),
+            clerk=ctx.clerk,
+        )
         outcomes.append(DocOutcome(doc.id, doc.title, "processed", pdf=pdf, flags=flags))
     if pin is None:
         return outcomes
@@ -214,14 +225,20 @@ def _finish(
     return outcomes
 
 
-def _after_signing(ctx: AppContext, dossier: Any, doc: Any, outcome: DocOutcome, signed: Path | None,
-                   reason: str) -> None:
+def _after_signing(
+    ctx: AppContext, dossier: Any, doc: Any, outcome: DocOutcome, signed: Path | None, reason: str
+) -> None:
     if signed is None:
         outcome.status, outcome.message = "failed", reason
         return
     ctx.store.set_document_status(doc.id, "signed", signed)
-    ctx.store.record_event("signed", dossier_id=dossier.id, document_id=doc.id,
-                           procedure_code=dossier.procedure_code, clerk=ctx.clerk)
+    ctx.store.record_event(
+        "signed",
+        dossier_id=dossier.id,
+        document_id=doc.id,
+        procedure_code=dossier.procedure_code,
+        clerk=ctx.clerk,
+    )
     outcome.status, outcome.pdf = "signed", signed
     try:
         enqueue(ctx, signed, dossier, doc, len(doc.pages))
@@ -247,7 +264,9 @@ class PendingResult:
     pages: int
 
 
-def pending_results(ctx: AppContext, start: date, end: date, procedure: str = "", clerk: str = "") -> list[PendingResult]:
+def pending_results(
+    ctx: AppContext, start: date, end: date, procedure: str = "", clerk: str = ""
+) -> list[PendingResult]:
     """Documents processed but not yet signed (status "processed"), newest first."""
     sql = (
         "SELECT d.id, d.dossier_id, s.code, s.procedure_code, d.title, d.kind, "
@@ -264,22 +283,29 @@ def pending_results(ctx: AppContext, start: date, end: date, procedure: str = ""
         sql += " AND e.clerk = ?"
         args.append(clerk)
     sql += " ORDER BY day DESC, s.code, d.position"
-    return [PendingResult(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], Path(r[8] or ""), r[9])
-            for r in ctx.store.conn.execute(sql, args)]
+    return [
+        PendingResult(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], Path(r[8] or ""), r[9])
+        for r in ctx.store.conn.execute(sql, args)
+    ]
 
 
 def clerks_seen(ctx: AppContext) -> list[str]:
-    return [r[0] for r in ctx.store.conn.execute(
-        "SELECT DISTINCT clerk FROM events WHERE clerk != '' ORDER BY 1")]
+    return [
+        r[0] for r in ctx.store.conn.execute("SELECT DISTINCT clerk FROM events WHERE clerk != '' ORDER BY 1")
+    ]
 
 
-def sign_pending(ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike) -> list[DocOutcome]:
+def sign_pending(
+    ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike
+) -> list[DocOutcome]:
     """The supervisor's batch: one PIN, one token session, an outcome per document; signed ones queued."""
     with ctx.for_worker() as wctx:
         return _sign_pending(wctx, results, pin, progress)
 
 
-def _sign_pending(ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike) -> list[DocOutcome]:
+def _sign_pending(
+    ctx: AppContext, results: list[PendingResult], pin: str, progress: ProgressLike
+) -> list[DocOutcome]:
     outcomes = [DocOutcome(r.document_id, r.title, "pending", pdf=r.pdf) for r in results]
     by_source = {r.pdf: (r, o) for r, o in zip(results, outcomes, strict=True)}
     missing = [o for r, o in zip(results, outcomes, strict=True) if not r.pdf.is_file()]

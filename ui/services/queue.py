@@ -42,7 +42,10 @@ def queue_status(ctx: AppContext) -> QueueStatus:
         box = outbox(ctx)
         try:
             pending = box.outstanding()
-            failed = [(str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}") for e in box.list(state="failed", limit=50)]
+            failed = [
+                (str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}")
+                for e in box.list(state="failed", limit=50)
+            ]
         finally:
             box.close()
     url = ctx.settings.repository.url
@@ -75,8 +78,13 @@ def outbox(ctx: AppContext) -> Any:
     return mod.Outbox(ctx.paths.data / "outbox")
 
 
-_STATE_MAP = {"pending": "pending", "uploading": "uploading", "uploaded": "uploading",
-              "acknowledged": "done", "failed": "rejected"}
+_STATE_MAP = {
+    "pending": "pending",
+    "uploading": "uploading",
+    "uploaded": "uploading",
+    "acknowledged": "done",
+    "failed": "rejected",
+}
 
 
 def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
@@ -96,8 +104,11 @@ def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
         state = _STATE_MAP.get(e.state, e.state)
         progress = {"done": 1.0, "uploading": 0.5}.get(state, 0.0)
         updated = datetime.fromtimestamp(e.updated_at).strftime("%d/%m %H:%M") if e.updated_at else ""
-        out.append(QueueItem(str(e.id), f"{e.dossier_code} · {e.title}", state, progress, _reason(e),
-                             e.failures, updated))
+        out.append(
+            QueueItem(
+                str(e.id), f"{e.dossier_code} · {e.title}", state, progress, _reason(e), e.failures, updated
+            )
+        )
     return out
 
 
@@ -116,8 +127,12 @@ def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
         raise not_available("upload")
     box = outbox(ctx)
     try:
-        report = sync.run_sync(ctx.settings.repository, once=True, outbox=box,
-                               on_event=lambda e: _on_sync_event(ctx, box, e, progress))
+        report = sync.run_sync(
+            ctx.settings.repository,
+            once=True,
+            outbox=box,
+            on_event=lambda e: _on_sync_event(ctx, box, e, progress),
+        )
     finally:
         box.close()
     if report.offline:

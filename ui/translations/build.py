@@ -22,16 +22,32 @@ def sources() -> list[str]:
 
 def update(lang: str = "vi") -> Path:
     ts = HERE / f"sohoa_{lang}.ts"
-    subprocess.run([str(BIN / "pyside6-lupdate"), *sources(), "-ts", str(ts.relative_to(UI.parent)),
-                    "-no-obsolete", "-locations", "none", "-target-language", lang],
-                   cwd=UI.parent, check=True, timeout=120)
+    subprocess.run(
+        [
+            str(BIN / "pyside6-lupdate"),
+            *sources(),
+            "-ts",
+            str(ts.relative_to(UI.parent)),
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-target-language",
+            lang,
+        ],
+        cwd=UI.parent,
+        check=True,
+        timeout=120,
+    )
     return ts
 
 
 def release(lang: str = "vi") -> Path:
     qm = HERE / f"sohoa_{lang}.qm"
-    subprocess.run([str(BIN / "pyside6-lrelease"), str(HERE / f"sohoa_{lang}.ts"), "-qm", str(qm)],
-                   check=True, timeout=120)
+    subprocess.run(
+        [str(BIN / "pyside6-lrelease"), str(HERE / f"sohoa_{lang}.ts"), "-qm", str(qm)],
+        check=True,
+        timeout=120,
+    )
     return qm
 
 

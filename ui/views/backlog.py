@@ -49,7 +49,8 @@ class BacklogView(QWidget):
         self.pages = PageStrip()
         self.preview = Preview()
         self.pages.currentItemChanged.connect(
-            lambda item, _p: self.preview.show_page(item.data(PAGE_ROLE) if item else None))
+            lambda item, _p: self.preview.show_page(item.data(PAGE_ROLE) if item else None)
+        )
         self.form = DossierForm(ctx.profile, backlog=True)
         self.form.fill(kind=DocumentKind.RESULT.value)
         meta = QGroupBox(self.tr("This document"))
@@ -127,7 +128,9 @@ class BacklogView(QWidget):
         self.scan_button.setEnabled(False)
         self.task = run_task(
             work,
-            progress=lambda d, t, n: self.progress.update_progress(d, t, self.tr("Scanning page {n}…").format(n=d + 1)),
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, self.tr("Scanning page {n}…").format(n=d + 1)
+            ),
             done=self.add_pages,
             failed=lambda e: (self.status.setText(error_text(e)), ErrorBox.show(self, e)),
             finished=lambda: (self.progress.stop(), self.scan_button.setEnabled(True)),
@@ -185,12 +188,20 @@ class BacklogView(QWidget):
         self._refresh_list()
         task = run_task(
             lambda p: services.finish_dossier(ctx, dossier, [(doc, pages)], None, p),
-            done=lambda _o: self.status.setText(self.tr("Document {n} saved; it waits in Batch signing.").format(n=row + 1)),
+            done=lambda _o: self.status.setText(
+                self.tr("Document {n} saved; it waits in Batch signing.").format(n=row + 1)
+            ),
             failed=lambda e: self._save_failed(row, e),
         )
         self.jobs = [t for t in self.jobs if t.running] + [task]
         # keep the owner and procedure for the next result; clear what differs per document
-        for edit in (self.form.code, self.form.result_code, self.form.title, self.form.owner_id, self.form.owner_name):
+        for edit in (
+            self.form.code,
+            self.form.result_code,
+            self.form.title,
+            self.form.owner_id,
+            self.form.owner_name,
+        ):
             edit.clear()
         if row + 1 < len(self.groups):
             self.docs.setCurrentRow(row + 1)

@@ -66,8 +66,15 @@ class BatchSignView(QWidget):
         self.table = QTableWidget(0, 7)
         self.table.setObjectName("pending")
         self.table.setHorizontalHeaderLabels(
-            ["", self.tr("Dossier"), self.tr("Document"), self.tr("Procedure"), self.tr("Clerk"),
-             self.tr("Day"), self.tr("Outcome")]
+            [
+                "",
+                self.tr("Dossier"),
+                self.tr("Document"),
+                self.tr("Procedure"),
+                self.tr("Clerk"),
+                self.tr("Day"),
+                self.tr("Outcome"),
+            ]
         )
         self.table.horizontalHeader().setSectionResizeMode(TITLE_COL, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(OUTCOME_COL, QHeaderView.ResizeMode.Stretch)
@@ -126,17 +133,28 @@ class BatchSignView(QWidget):
         if self.busy():
             return
         self.results = services.pending_results(
-            self.ctx, self.start.date().toPython(), self.end.date().toPython(),  # type: ignore[arg-type]
-            self.procedure.currentData() or "", self.clerk.currentData() or "",
+            self.ctx,
+            self.start.date().toPython(),
+            self.end.date().toPython(),  # type: ignore[arg-type]
+            self.procedure.currentData() or "",
+            self.clerk.currentData() or "",
         )
         self.table.setRowCount(len(self.results))
         for r, res in enumerate(self.results):
             check = QTableWidgetItem()
-            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            check.setFlags(
+                Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            )
             check.setCheckState(Qt.CheckState.Unchecked)
             self.table.setItem(r, CHECK_COL, check)
-            for col, value in ((CODE_COL, res.dossier_code), (TITLE_COL, res.title), (PROC_COL, res.procedure_code),
-                               (CLERK_COL, res.clerk), (DAY_COL, res.day), (OUTCOME_COL, "")):
+            for col, value in (
+                (CODE_COL, res.dossier_code),
+                (TITLE_COL, res.title),
+                (PROC_COL, res.procedure_code),
+                (CLERK_COL, res.clerk),
+                (DAY_COL, res.day),
+                (OUTCOME_COL, ""),
+            ):
                 self.table.setItem(r, col, QTableWidgetItem(value))
         self.summary.setText(self.tr("%n result(s) waiting for a signature.", "", len(self.results)))
 
@@ -164,8 +182,11 @@ class BatchSignView(QWidget):
             self.table.item(r, CHECK_COL).setCheckState(Qt.CheckState.Checked)
 
     def checked(self) -> list[services.PendingResult]:
-        return [res for r, res in enumerate(self.results)
-                if self.table.item(r, CHECK_COL).checkState() == Qt.CheckState.Checked]
+        return [
+            res
+            for r, res in enumerate(self.results)
+            if self.table.item(r, CHECK_COL).checkState() == Qt.CheckState.Checked
+        ]
 
     def sign(self) -> None:
         chosen = self.checked()
@@ -188,20 +209,28 @@ class BatchSignView(QWidget):
             row = rows.get(getattr(doc, "source", None).name if getattr(doc, "source", None) else "")
             if row is not None:
                 ok = getattr(doc, "status", "") == "signed"
-                self.table.item(row, OUTCOME_COL).setText(self.tr("signed") if ok else getattr(doc, "message", ""))
+                self.table.item(row, OUTCOME_COL).setText(
+                    self.tr("signed") if ok else getattr(doc, "message", "")
+                )
 
         self.task = run_task(
             lambda p: services.sign_pending(ctx, chosen, pin, p),
             item=item,
-            progress=lambda d, t, n: self.progress.update_progress(d, t, self.tr("Signing {d} of {t}…").format(d=d, t=t)),
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, self.tr("Signing {d} of {t}…").format(d=d, t=t)
+            ),
             done=lambda outcomes: self._done(chosen, outcomes),
             failed=self._failed,
             finished=self._finished,
         )
 
     def _done(self, chosen: list[services.PendingResult], outcomes: list[services.DocOutcome]) -> None:
-        names = {"queued": self.tr("signed and queued"), "signed": self.tr("signed"),
-                 "failed": self.tr("failed"), "pending": self.tr("not signed (token removed)")}
+        names = {
+            "queued": self.tr("signed and queued"),
+            "signed": self.tr("signed"),
+            "failed": self.tr("failed"),
+            "pending": self.tr("not signed (token removed)"),
+        }
         self.outcomes = outcomes
         for res, out in zip(chosen, outcomes, strict=True):
             row = self.results.index(res)
@@ -227,7 +256,9 @@ class BatchSignView(QWidget):
         for row, text in enumerate(names):
             self.table.item(row, OUTCOME_COL).setText(text)
         self.progress.start(self.tr("Signing…"))
-        self.progress.update_progress(3, len(self.results), self.tr("Signing {d} of {t}…").format(d=4, t=len(self.results)))
+        self.progress.update_progress(
+            3, len(self.results), self.tr("Signing {d} of {t}…").format(d=4, t=len(self.results))
+        )
 
     def busy(self) -> bool:
         return self.task is not None and self.task.running

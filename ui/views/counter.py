@@ -119,8 +119,13 @@ class CounterView(QWidget):
             self.actions_[key] = action
             if key == "new":
                 continue  # a button in the bottom bar, below
-            bar = (self.toolbar if key in ("scan", "scanMore", "rescan", "insert")
-                   else self.zoom_toolbar if key.startswith("zoom") else self.page_toolbar)
+            bar = (
+                self.toolbar
+                if key in ("scan", "scanMore", "rescan", "insert")
+                else self.zoom_toolbar
+                if key.startswith("zoom")
+                else self.page_toolbar
+            )
             bar.addAction(action)
             if key in ("split", "moveRight"):
                 bar.addSeparator()
@@ -177,7 +182,9 @@ class CounterView(QWidget):
         layout.addLayout(bottom)
         self.pages.currentItemChanged.connect(self._on_current)
         self.pages.pages_changed.connect(self._update_summary)
-        self.pages.pages_changed.connect(lambda: self._switch_document(self._document_key(self.pages.currentRow())))
+        self.pages.pages_changed.connect(
+            lambda: self._switch_document(self._document_key(self.pages.currentRow()))
+        )
         self._update_summary()
         self.setTabOrder(self.form.result_code, self.scanner)
 
@@ -291,7 +298,9 @@ class CounterView(QWidget):
         self.task = run_task(
             work,
             item=item,
-            progress=lambda d, t, n: self.progress.update_progress(d, t, self.tr("Scanning page {n}…").format(n=d + 1)),
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, self.tr("Scanning page {n}…").format(n=d + 1)
+            ),
             done=lambda pages: self._scan_done(pages),
             failed=self._failed,
             finished=lambda: self._set_busy(False),
@@ -348,8 +357,12 @@ class CounterView(QWidget):
             self.result_label.setText(self.tr("%n page(s) recovered.", "", len(pages)))
 
         self._set_busy(True, self.tr("Recovering…"))
-        self.task = run_task(lambda p: services.restore_batch(ctx, batch, out_dir), done=done,
-                             failed=self._failed, finished=lambda: self._set_busy(False))
+        self.task = run_task(
+            lambda p: services.restore_batch(ctx, batch, out_dir),
+            done=done,
+            failed=self._failed,
+            finished=lambda: self._set_busy(False),
+        )
 
     # -- reuse ---------------------------------------------------------------------------------
     def lookup_reuse(self) -> None:
@@ -426,7 +439,9 @@ class CounterView(QWidget):
         if sign:
             s = self.ctx.settings.signing
             if not s.pkcs11_module or not s.token_label:
-                self.result_label.setText(self.tr("No token is set up. Choose one in Settings, or finish and sign later."))
+                self.result_label.setText(
+                    self.tr("No token is set up. Choose one in Settings, or finish and sign later.")
+                )
                 self.result_label.setStyleSheet("color: #b3261e;")
                 return
             pin = ask_pin(self, s.token_label, len(documents))
@@ -448,7 +463,9 @@ class CounterView(QWidget):
         self._set_busy(True, self.tr("Building the PDF/A…"))
         self.task = run_task(
             work,
-            progress=lambda d, t, n: self.progress.update_progress(d, t, n or self.tr("Processing page {d} of {t}…").format(d=d, t=t)),
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, n or self.tr("Processing page {d} of {t}…").format(d=d, t=t)
+            ),
             done=self._finished,
             failed=self._failed,
             finished=lambda: self._set_busy(False),
@@ -462,8 +479,10 @@ class CounterView(QWidget):
             "queued": self.tr("signed and queued"),
             "failed": self.tr("failed"),
         }
-        lines = [f"{o.title}: {names.get(o.status, o.status)}" + (f" – {o.message}" if o.message else "")
-                 for o in outcomes]
+        lines = [
+            f"{o.title}: {names.get(o.status, o.status)}" + (f" – {o.message}" if o.message else "")
+            for o in outcomes
+        ]
         bad = any(o.status == "failed" for o in outcomes)
         self.result_label.setText("\n".join(lines))
         self.result_label.setStyleSheet("color: #b3261e;" if bad else "color: #1b7f2a;")

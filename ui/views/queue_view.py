@@ -36,8 +36,14 @@ class QueueView(QWidget):
         title = QLabel(self.tr("Upload queue"))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout.addWidget(title)
-        self.headers = [self.tr("Document"), self.tr("State"), self.tr("Progress"), self.tr("Attempts"),
-                        self.tr("Updated"), self.tr("Reason")]
+        self.headers = [
+            self.tr("Document"),
+            self.tr("State"),
+            self.tr("Progress"),
+            self.tr("Attempts"),
+            self.tr("Updated"),
+            self.tr("Reason"),
+        ]
         self.table = QTableWidget(0, len(self.headers))
         self.table.setObjectName("queue")
         self.table.setHorizontalHeaderLabels(self.headers)
@@ -79,8 +85,11 @@ class QueueView(QWidget):
         if self.task is not None and self.task.running:
             return
         ctx = self.ctx
-        self.task = run_task(lambda p: services.queue_items(ctx), done=self.show_items,
-                             failed=lambda e: self.message.setText(error_text(e)))
+        self.task = run_task(
+            lambda p: services.queue_items(ctx),
+            done=self.show_items,
+            failed=lambda e: self.message.setText(error_text(e)),
+        )
 
     def show_items(self, items: list[services.QueueItem]) -> None:
         self.items = items

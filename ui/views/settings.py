@@ -75,27 +75,53 @@ class SettingsView(QWidget):
             "general",
             self.tr("General"),
             [
-                ("general.language", self.tr("Language"), self._combo([("vi", "Tiếng Việt"), ("en", "English")])),
-                ("general.province_profile", self.tr("Province profile"),
-                 self._combo([(n, n) for n in bundled_profiles()], editable=True)),
+                (
+                    "general.language",
+                    self.tr("Language"),
+                    self._combo([("vi", "Tiếng Việt"), ("en", "English")]),
+                ),
+                (
+                    "general.province_profile",
+                    self.tr("Province profile"),
+                    self._combo([(n, n) for n in bundled_profiles()], editable=True),
+                ),
                 ("general.agency_name", self.tr("Agency name"), QLineEdit()),
             ],
             self.tr("Test storage folder"),
         )
         storage = QLabel(str(ctx.paths.data))
         storage.setObjectName("storageFolder")
-        storage.setTextInteractionFlags(storage.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse)
+        storage.setTextInteractionFlags(
+            storage.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         self.storage_form.insertRow(3, self.tr("Storage folder (SOHOA_HOME)"), storage)
         self._group(
             "scanner",
             self.tr("Scanner and profile"),
             [
                 ("scanner.device", self.tr("Scanner"), self._combo([], editable=True)),
-                (f"profiles.{profile}.source", self.tr("Paper source"), self._combo(
-                    [("adf", self.tr("Document feeder")), ("adf-duplex", self.tr("Feeder, both sides")),
-                     ("flatbed", self.tr("Flatbed"))])),
-                (f"profiles.{profile}.mode", self.tr("Colour"), self._combo(
-                    [("color", self.tr("Colour")), ("gray", self.tr("Grey")), ("bw", self.tr("Black and white"))])),
+                (
+                    f"profiles.{profile}.source",
+                    self.tr("Paper source"),
+                    self._combo(
+                        [
+                            ("adf", self.tr("Document feeder")),
+                            ("adf-duplex", self.tr("Feeder, both sides")),
+                            ("flatbed", self.tr("Flatbed")),
+                        ]
+                    ),
+                ),
+                (
+                    f"profiles.{profile}.mode",
+                    self.tr("Colour"),
+                    self._combo(
+                        [
+                            ("color", self.tr("Colour")),
+                            ("gray", self.tr("Grey")),
+                            ("bw", self.tr("Black and white")),
+                        ]
+                    ),
+                ),
                 (f"profiles.{profile}.dpi", self.tr("Resolution (dpi)"), self._spin(75, 1200)),
                 (f"profiles.{profile}.drop_blank", self.tr("Drop blank pages"), QCheckBox()),
             ],
@@ -105,8 +131,11 @@ class SettingsView(QWidget):
             "signing",
             self.tr("Token and certificate"),
             [
-                ("signing.pkcs11_module", self.tr("Token driver (PKCS#11 module)"),
-                 self._combo([(p, p) for p in services.known_token_modules()], editable=True)),
+                (
+                    "signing.pkcs11_module",
+                    self.tr("Token driver (PKCS#11 module)"),
+                    self._combo([(p, p) for p in services.known_token_modules()], editable=True),
+                ),
                 ("signing.token_label", self.tr("Token"), QLineEdit()),
                 ("signing.cert_id", self.tr("Certificate ID (hex)"), QLineEdit()),
                 ("signing.timestamp_url", self.tr("Time-stamp server"), QLineEdit()),
@@ -120,8 +149,11 @@ class SettingsView(QWidget):
             [
                 ("repository.url", self.tr("Repository address"), QLineEdit()),
                 ("repository.username", self.tr("User name"), QLineEdit()),
-                ("repository.bandwidth_limit_kbps", self.tr("Bandwidth limit (kbit/s, 0 = none)"),
-                 self._spin(0, 1_000_000)),
+                (
+                    "repository.bandwidth_limit_kbps",
+                    self.tr("Bandwidth limit (kbit/s, 0 = none)"),
+                    self._spin(0, 1_000_000),
+                ),
             ],
             self.tr("Test connection"),
         )
@@ -240,8 +272,11 @@ class SettingsView(QWidget):
         language_changed = "general.language" in changes
         if self.password.text():
             try:
-                services.store_password(self._value(self.fields["repository.url"].widget),
-                                        self._value(self.fields["repository.username"].widget), self.password.text())
+                services.store_password(
+                    self._value(self.fields["repository.url"].widget),
+                    self._value(self.fields["repository.username"].widget),
+                    self.password.text(),
+                )
             except SoHoaError as e:
                 self.message.setText(error_text(e))
                 self.message.setStyleSheet("color: #b3261e;")

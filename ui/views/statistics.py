@@ -109,15 +109,25 @@ class StatisticsView(QWidget):
         totals = dict.fromkeys(services.EVENT_KINDS, 0)
         pages = 0
         for r, row in enumerate(self.rows):
-            values = [row.day, row.procedure or "–", row.pages, *(row.documents[k] for k in services.EVENT_KINDS)]
+            values = [
+                row.day,
+                row.procedure or "–",
+                row.pages,
+                *(row.documents[k] for k in services.EVENT_KINDS),
+            ]
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
             for k in services.EVENT_KINDS:
                 totals[k] += row.documents[k]
             pages += row.pages
         self.totals.setText(
-            self.tr("Total: {pages} pages, {docs} documents digitized, {signed} signed, {up} uploaded, {reused} reused").format(
-                pages=pages, docs=totals["digitized"], signed=totals["signed"], up=totals["uploaded"],
+            self.tr(
+                "Total: {pages} pages, {docs} documents digitized, {signed} signed, {up} uploaded, {reused} reused"
+            ).format(
+                pages=pages,
+                docs=totals["digitized"],
+                signed=totals["signed"],
+                up=totals["uploaded"],
                 reused=totals["reused"],
             )
         )
@@ -126,8 +136,10 @@ class StatisticsView(QWidget):
         """Write the table as CSV (asks where, unless a test gives the path)."""
         if target is None:
             name, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Export statistics"),
-                f"sohoa-{self.start.date().toString('yyyy-MM')}.csv", self.tr("CSV files (*.csv)"),
+                self,
+                self.tr("Export statistics"),
+                f"sohoa-{self.start.date().toString('yyyy-MM')}.csv",
+                self.tr("CSV files (*.csv)"),
             )
             if not name:
                 return None

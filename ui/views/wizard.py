@@ -42,8 +42,14 @@ class FirstRunWizard(QWizard):
         lang.addItem("Tiếng Việt", "vi")
         lang.addItem("English", "en")
         agency = QLineEdit()
-        self._page(self.tr("Language and agency"), [("general.language", self.tr("Language"), lang),
-                                                   ("general.agency_name", self.tr("Agency name"), agency)], None)
+        self._page(
+            self.tr("Language and agency"),
+            [
+                ("general.language", self.tr("Language"), lang),
+                ("general.agency_name", self.tr("Agency name"), agency),
+            ],
+            None,
+        )
         device = QComboBox()
         device.setEditable(True)
         self._page(self.tr("Scanner"), [("scanner.device", self.tr("Scanner"), device)], "scanner")
@@ -51,10 +57,22 @@ class FirstRunWizard(QWizard):
         module.setEditable(True)
         for m in services.known_token_modules():
             module.addItem(m, m)
-        self._page(self.tr("Token"), [("signing.pkcs11_module", self.tr("Token driver"), module),
-                                      ("signing.token_label", self.tr("Token"), QLineEdit())], "signing")
-        self._page(self.tr("Repository"), [("repository.url", self.tr("Repository address"), QLineEdit()),
-                                           ("repository.username", self.tr("User name"), QLineEdit())], "repository")
+        self._page(
+            self.tr("Token"),
+            [
+                ("signing.pkcs11_module", self.tr("Token driver"), module),
+                ("signing.token_label", self.tr("Token"), QLineEdit()),
+            ],
+            "signing",
+        )
+        self._page(
+            self.tr("Repository"),
+            [
+                ("repository.url", self.tr("Repository address"), QLineEdit()),
+                ("repository.username", self.tr("User name"), QLineEdit()),
+            ],
+            "repository",
+        )
 
     def _page(self, title: str, rows: list[tuple[str, str, QWidget]], test: str | None) -> None:
         page = QWizardPage()
@@ -95,8 +113,11 @@ class FirstRunWizard(QWizard):
         widget = self.fields_[key]
         if isinstance(widget, QComboBox):
             data = widget.currentData()
-            return data if data is not None and widget.currentText() == widget.itemText(widget.currentIndex()) \
+            return (
+                data
+                if data is not None and widget.currentText() == widget.itemText(widget.currentIndex())
                 else widget.currentText().strip()
+            )
         return widget.text().strip()  # type: ignore[attr-defined]
 
     def run_test(self, name: str) -> None:
@@ -116,8 +137,11 @@ class FirstRunWizard(QWizard):
                 return ", ".join(s.name for s in found) or self.tr("No scanner found.")
             if name == "signing":
                 return ", ".join(services.list_tokens(module)) or self.tr("No token found.")
-            return self.tr("The repository answers.") if services.ping_repository(url) else \
-                self.tr("The repository does not answer.")
+            return (
+                self.tr("The repository answers.")
+                if services.ping_repository(url)
+                else self.tr("The repository does not answer.")
+            )
 
         def done(text: str) -> None:
             label.setText(text)
