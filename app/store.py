@@ -143,18 +143,24 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self, target: int = SCHEMA_VERSION) -> None:
-        """Apply the migrations between the file's version and ``target``, each in a transaction."""
-        current = self.version
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                path=str(self.path),
-                detail=f"the database is schema {current}, newer than this SoHoa ({SCHEMA_VERSION}); update SoHoa",
-            )
-        for number in range(current, target):
+        """Apply the migrations between the file's version and ``target``, each in a transaction.
+
+        The version is read again under the write lock (BEGIN IMMEDIATE): another thread or process
+        opening the same new store at the same moment migrates it once, never twice.
+        """
+        while True:
             with self.db.conn:  # BEGIN ... COMMIT, or ROLLBACK on error
                 self.conn.execute("BEGIN IMMEDIATE")
-                MIGRATIONS[number](self.db)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                current = self.version
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        path=str(self.path),
+                        detail=f"the database is schema {current}, newer than this SoHoa ({SCHEMA_VERSION}); update SoHoa",
+                    )
+                if current >= target:
+                    return
+                MIGRATIONS[current](self.db)
+                self.conn.execute(f"PRAGMA user_version = {current + 1}")
 
     def close(self) -> None:
         self.conn.close()

@@ -143,3 +143,30 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError):
         Store(path)
+
+
+def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
+    """Several threads opening a brand-new store at once (parallel uploads counting statistics)."""
+    import threading
+
+    path = tmp_path / "new.db"
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            with Store(path) as store:
+                store.record_event("uploaded", pages=1)
+        except BaseException as e:  # collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.db["events"].count == 6
