@@ -14,7 +14,6 @@ Everything the demo makes (token, outbox, server data) stays in the output folde
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 import secrets
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.fsutil import atomic_write_text
+from app.fsutil import atomic_write_text, sha256_file
 from app.paths import private_dir
 
 if TYPE_CHECKING:
@@ -61,14 +60,6 @@ class DemoResult:
     queue_id: int | None = None
     repository_documents: list[dict[str, Any]] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def scan_step(result: DemoResult, say: Callable[[str], None]) -> None:
@@ -227,7 +218,7 @@ def write_manifest(result: DemoResult) -> Path:
                 "file": p.name,
                 "dpi": 300,
                 "color_mode": "color",
-                "sha256": _sha256(p),
+                "sha256": sha256_file(p),
                 "bytes": p.stat().st_size,
             }
             for p in result.pages

@@ -15,6 +15,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.fsutil import sha256_file
+
 log = logging.getLogger(__name__)
 
 
@@ -37,14 +39,6 @@ class Findings:
     pdfa: str  # e.g. "2b (revision before the first signature)"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _unsigned_revision(data: bytes, reader: object, signed_revision: int) -> bytes:
     """The bytes of the revision just before ``signed_revision`` (up to and including its %%EOF)."""
     start = reader.xrefs.get_startxref_for_revision(signed_revision - 1)  # type: ignore[attr-defined]
@@ -54,16 +48,20 @@ def _unsigned_revision(data: bytes, reader: object, signed_revision: int) -> byt
     return data[: eof + len(b"%%EOF")]
 
 
+def _checksum_mismatch() -> Rejected:
+    return Rejected(
+        422,
+        "checksum_mismatch",
+        "the file's SHA-256 differs from the declared one",
+        "mã SHA-256 của tệp khác với giá trị khai báo",
+    )
+
+
 def check_upload(path: Path, declared_sha256: str, trust_roots: list[object]) -> Findings:
     """Read a complete upload once: its SHA-256 against the declared one, then the content checks."""
     data = Path(path).read_bytes()
     if hashlib.sha256(data).hexdigest() != declared_sha256:
-        raise Rejected(
-            422,
-            "checksum_mismatch",
-            "the file's SHA-256 differs from the declared one",
-            "mã SHA-256 của tệp khác với giá trị khai báo",
-        )
+        raise _checksum_mismatch()
     return check_document(data, trust_roots)
 
 
@@ -73,12 +71,7 @@ def check_checksum_only(path: Path, declared_sha256: str) -> Findings:
     The page count and signer are then the client's declared ones (the commit keeps them).
     """
     if sha256_file(Path(path)) != declared_sha256:
-        raise Rejected(
-            422,
-            "checksum_mismatch",
-            "the file's SHA-256 differs from the declared one",
-            "mã SHA-256 của tệp khác với giá trị khai báo",
-        )
+        raise _checksum_mismatch()
     return Findings(page_count=0, signer="", pdfa="not checked (server run with --no-content-checks)")
 
 

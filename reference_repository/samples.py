@@ -21,7 +21,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from PIL import ImageCms
+
+from app.pipeline.pdfa import srgb_profile
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,6 @@ def make_test_pki(folder: Path, signer_name: str = "Cán bộ một cửa (thử
     return pki
 
 
-def _srgb_profile() -> bytes:
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-
-
 def make_pdfa(size: int = 20_000, title: str = "Giấy tờ thử nghiệm", seed: bytes | None = None) -> bytes:
     """A one-page PDF/A-2b of about ``size`` bytes (an incompressible RGB image fills it)."""
     pixels = max(1, size // 3)
@@ -116,7 +113,7 @@ def make_pdfa(size: int = 20_000, title: str = "Giấy tờ thử nghiệm", see
     image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
     page.Contents = pdf.make_stream(b"q 500 0 0 500 47 171 cm /Im0 Do Q")
-    icc = pdf.make_stream(_srgb_profile())
+    icc = pdf.make_stream(srgb_profile())
     icc.N = 3
     pdf.Root.OutputIntents = pikepdf.Array(
         [

@@ -9,7 +9,6 @@ pypdfium2, which reads every image encoding a scan PDF uses (JBIG2, CCITT, JPEG2
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import time
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.fsutil import atomic_output
+from app.fsutil import atomic_output, sha256_file
 from scanners.driver import CancelToken, PageCallback, ScannedPage
 from scanners.errors import ScanCancelledError, UnsupportedImportError
 
@@ -49,14 +48,6 @@ def _dpi_of(image: Any) -> tuple[int, bool]:
     return value, False
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _page(index: int, path: Path, image: Any, dpi: int, assumed: bool) -> ScannedPage:
     return ScannedPage(
         index=index,
@@ -66,7 +57,7 @@ def _page(index: int, path: Path, image: Any, dpi: int, assumed: bool) -> Scanne
         dpi=dpi,
         mode=_mode_of(image),
         bytes=path.stat().st_size,
-        sha256=_sha256(path),
+        sha256=sha256_file(path),
         source="import",
         dpi_assumed=assumed,
     )

@@ -11,7 +11,6 @@ file is missing or altered is reported as lost, not silently dropped).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -22,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from app.fsutil import atomic_write_text, fsync_dir
+from app.fsutil import atomic_write_text, fsync_dir, sha256_file
 from app.paths import app_paths, private_dir
 from scanners.driver import ScannedPage, page_name
 from scanners.errors import RecoveryNotFoundError
@@ -133,14 +132,6 @@ class RecoveredBatch:
         }
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_journal(folder: Path, verify: bool = True) -> RecoveredBatch | None:
     """Parse one journal folder; None if it has no readable header."""
     path = folder / JOURNAL
@@ -176,7 +167,7 @@ def read_journal(folder: Path, verify: bool = True) -> RecoveredBatch | None:
             continue
         ok = page.path.is_file() and page.path.stat().st_size == page.bytes
         if ok and verify:
-            ok = _sha256(page.path) == page.sha256
+            ok = sha256_file(page.path) == page.sha256
         if ok:
             seen[page.index] = page
             with contextlib.suppress(ValueError):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -353,7 +352,7 @@ def _apply_paper(dev: Any, device: str, s: ScanSettings) -> None:
 
 def save_page(image: Any, path: Path, s: ScanSettings) -> dict[str, Any]:
     """Write one page as PNG (atomically, fsynced) and describe it."""
-    from app.fsutil import atomic_output
+    from app.fsutil import atomic_output, sha256_file
 
     if s.mode == "bw":
         image = image.convert("L").point(lambda v: 255 if v >= 128 else 0).convert("1")
@@ -361,10 +360,7 @@ def save_page(image: Any, path: Path, s: ScanSettings) -> dict[str, Any]:
         image = image.convert("L")
     with atomic_output(path) as tmp:
         image.save(tmp, "PNG", dpi=(s.dpi, s.dpi), compress_level=PNG_COMPRESS_LEVEL)
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+    digest = sha256_file(path)
     return {
         "path": str(path),
         "width": image.width,
@@ -372,7 +368,7 @@ def save_page(image: Any, path: Path, s: ScanSettings) -> dict[str, Any]:
         "dpi": s.dpi,
         "mode": s.mode,
         "bytes": path.stat().st_size,
-        "sha256": digest.hexdigest(),
+        "sha256": digest,
     }
 
 
