@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
-import importlib
 import logging
 import os
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.config import LoadedConfig, Settings, load_config
-from app.errors import CancelledError, MissingDependencyError, SoHoaError
+from app.errors import CancelledError, SoHoaError
 from app.i18n import Text
 from app.paths import AppPaths, app_paths
 from app.province import ProvinceProfile, load_profile
@@ -51,26 +50,6 @@ class NullProgress:
 def check_cancel(progress: ProgressLike) -> None:
     if progress.is_cancelled():
         raise CancelledError()
-
-
-def optional_module(name: str) -> Any | None:
-    """Import a core area that may not be built yet in this checkout."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name and name.startswith(e.name):
-            return None
-        raise
-
-
-def not_available(what: str) -> MissingDependencyError:
-    return MissingDependencyError(
-        Text(
-            vi="Chức năng {what} chưa có trong bản cài đặt này. Hãy cập nhật SoHoa.",
-            en="The {what} feature is not in this installation. Update SoHoa.",
-        ),
-        what=what,
-    )
 
 
 @dataclass
@@ -177,10 +156,9 @@ def write_statistics_csv(rows: Iterable[StatRow], target: Path, headers: list[st
 # -- settings tests -----------------------------------------------------------------------------
 def known_token_modules() -> list[str]:
     """Installed PKCS#11 modules (token drivers) for the settings list."""
-    mod = optional_module("signing.modules")
-    if mod is None:
-        return []
-    return [str(p) for p in mod.find_modules()]
+    from signing.modules import find_modules
+
+    return [str(p) for p in find_modules()]
 
 
 def list_tokens(module: str) -> list[str]:
@@ -189,18 +167,16 @@ def list_tokens(module: str) -> list[str]:
 
     if not module:
         raise DeviceError(Text(vi="Chưa chọn trình điều khiển token.", en="No token driver is selected."))
-    tokens = optional_module("signing.tokens")
-    if tokens is None:
-        raise not_available("token")
-    return [f"{t.label} ({len(t.certificates)})" for t in tokens.list_tokens(module)]
+    from signing.tokens import list_tokens as tokens_on
+
+    return [f"{t.label} ({len(t.certificates)})" for t in tokens_on(module)]
 
 
 def store_password(url: str, username: str, password: str) -> None:
     """Keep the repository password in the system keyring (never in the config file, never logged)."""
-    creds = optional_module("offline_queue.credentials")
-    if creds is None:
-        raise not_available("keyring")
-    creds.store_password(url, username, password)
+    from offline_queue import credentials
+
+    credentials.store_password(url, username, password)
 
 
 def test_storage(folder: Path) -> int:

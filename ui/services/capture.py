@@ -12,8 +12,6 @@ from app.i18n import Text
 from ui.services.base import (
     AppContext,
     ProgressLike,
-    not_available,
-    optional_module,
 )
 
 log = logging.getLogger(__name__)
@@ -54,9 +52,8 @@ def cached_scanners() -> list[ScannerInfo]:
 
 
 def _drivers(ctx: AppContext) -> list[Any]:
-    scanners = optional_module("scanners")
-    if scanners is None or not hasattr(scanners, "drivers_from_config"):
-        raise not_available("scanner")
+    import scanners
+
     return scanners.drivers_from_config(ctx.settings.scanner)
 
 
@@ -91,26 +88,6 @@ def make_previews(image: Any, target: Path) -> tuple[Path, Path]:
     big.thumbnail((THUMB_PX, THUMB_PX))
     big.save(thumb, "JPEG", quality=80)
     return thumb, preview
-
-
-def import_page(path: Path, out_dir: Path, n: int) -> ScannedPage:
-    """Bring an image file in as a page (insert pages, file import)."""
-    from PIL import Image
-
-    from app.errors import InputError
-
-    try:
-        with Image.open(path) as im:
-            im.load()
-            dpi = int(im.info.get("dpi", (300, 300))[0] or 300)
-            target = out_dir / f"page-{n:04d}.png"
-            im.save(target, compress_level=1, dpi=(dpi, dpi))
-            thumb, preview = make_previews(im, target)
-            mode = "bw" if im.mode == "1" else "gray" if im.mode == "L" else "color"
-            flags = page_flags(im, dpi)
-    except (OSError, ValueError) as e:
-        raise InputError(path=str(path), detail=str(e)) from e
-    return ScannedPage(target, thumb, preview, dpi=dpi, color_mode=mode, flags=flags)
 
 
 class _Cancel:
@@ -206,9 +183,8 @@ def import_files(
     ctx: AppContext, files: list[Path], out_dir: Path, first: int, progress: ProgressLike
 ) -> list[ScannedPage]:
     """Insert image or PDF files as pages (every page of a PDF or multi-page TIFF), with previews."""
-    importer = optional_module("scanners.importer")
-    if importer is None:  # capture not installed: plain images only
-        return [import_page(f, out_dir, first + i) for i, f in enumerate(files)]
+    from scanners import importer
+
     out: list[ScannedPage] = []
 
     def landed(page: Any) -> None:
@@ -241,12 +217,9 @@ def page_flags(image: Any, dpi: int) -> set[str]:
     """Blank, too dark, too light, blurred: the pipeline's own page analysis, run as each page lands."""
     import numpy as np
 
-    try:
-        from app.model import ColorMode
-        from app.pipeline.analyse import analyse
-    except ImportError:  # processing not installed: a plain blank check
-        gray = np.asarray(image.convert("L").resize((200, 280)))
-        return {"blank"} if (gray < 160).mean() < 0.002 else set()
+    from app.model import ColorMode
+    from app.pipeline.analyse import analyse
+
     rgb = np.asarray(image.convert("RGB"))
     gray = np.asarray(image.convert("L"))
     paper = tuple(int(np.percentile(rgb[::8, ::8, c], 90)) for c in range(3))
@@ -266,9 +239,8 @@ class UnfinishedBatch:
 
 def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
     """Scan batches a crash left open (their pages survived, journaled one by one)."""
-    journal = optional_module("scanners.journal")
-    if journal is None:
-        return []
+    from scanners import journal
+
     return [
         UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
         for b in journal.find_unfinished(ctx.paths.recovery)

@@ -14,8 +14,6 @@ from ui.services.base import (
     AppContext,
     ProgressLike,
     check_cancel,
-    not_available,
-    optional_module,
 )
 from ui.services.capture import ScannedPage
 from ui.services.queue import outbox
@@ -63,14 +61,11 @@ def process_pages(
     ctx: AppContext, inputs: list[Path], out_pdf: Path, metadata: dict[str, Any], progress: ProgressLike
 ) -> dict[int, list[str]]:
     """Build the PDF/A of one document with the processing pipeline; return page flags by index."""
-    pipeline = optional_module("app.pipeline")
-    if pipeline is None or not hasattr(pipeline, "process_document"):
-        raise not_available("PDF/A")
-    from app.pipeline.options import PdfMetadata, ProcessOptions
+    from app.pipeline import PdfMetadata, ProcessOptions, process_document
 
     options = ProcessOptions.from_config(ctx.settings.processing)
     meta = PdfMetadata(**{k: v for k, v in metadata.items() if k in PdfMetadata.__dataclass_fields__})
-    report = pipeline.process_document(
+    report = process_document(
         inputs,
         out_pdf,
         options,
@@ -85,9 +80,7 @@ def sign_files(
     ctx: AppContext, pdfs: list[Path], out_dir: Path, pin: str, progress: ProgressLike
 ) -> list[tuple[Path, Path | None, str]]:
     """Sign every PDF in one token session; return (source, signed file or None, reason)."""
-    batch = optional_module("signing.batch")
-    if batch is None:
-        raise not_available("signing")
+    from signing.batch import sign_documents
     from signing.pades import SignOptions
 
     s = ctx.settings.signing
@@ -97,7 +90,7 @@ def sign_files(
         timestamp_url=s.timestamp_url,
     )
     total = len(pdfs)
-    result = batch.sign_documents(
+    result = sign_documents(
         pdfs,
         out_dir,
         module=s.pkcs11_module,

@@ -105,13 +105,12 @@ def _page_info(
 ) -> PageInfo:
     from PIL import Image
 
-    from ui.services.base import optional_module
     from ui.services.capture import make_previews, page_flags
 
     with Image.open(path) as im:
         thumb, preview = make_previews(im, Path(path))
         info = PageInfo(thumb, preview, page_flags(im, dpi))
-    if read_codes and optional_module("scanners.separators") is not None:
+    if read_codes:
         from scanners import separators
 
         codes = separators.read_codes(Path(path))

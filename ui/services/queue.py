@@ -9,8 +9,6 @@ from typing import Any
 from ui.services.base import (
     AppContext,
     ProgressLike,
-    not_available,
-    optional_module,
 )
 
 log = logging.getLogger(__name__)
@@ -37,17 +35,15 @@ class QueueItem:
 
 def queue_status(ctx: AppContext) -> QueueStatus:
     """Pending count and whether the repository answers (a short timeout: this runs every 15 s)."""
-    pending, failed = 0, []
-    if optional_module("offline_queue.outbox") is not None:
-        box = outbox(ctx)
-        try:
-            pending = box.outstanding()
-            failed = [
-                (str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}")
-                for e in box.list(state="failed", limit=50)
-            ]
-        finally:
-            box.close()
+    box = outbox(ctx)
+    try:
+        pending = box.outstanding()
+        failed = [
+            (str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}")
+            for e in box.list(state="failed", limit=50)
+        ]
+    finally:
+        box.close()
     url = ctx.settings.repository.url
     if not url:
         return QueueStatus(None, pending, failed)
@@ -72,10 +68,9 @@ def ping_repository(url: str, timeout: float = 5.0) -> bool:
 
 def outbox(ctx: AppContext) -> Any:
     """The durable outbox of this workstation (one per data folder)."""
-    mod = optional_module("offline_queue.outbox")
-    if mod is None:
-        raise not_available("queue")
-    return mod.Outbox(ctx.paths.data / "outbox")
+    from offline_queue.outbox import Outbox
+
+    return Outbox(ctx.paths.data / "outbox")
 
 
 _STATE_MAP = {
@@ -91,8 +86,6 @@ def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
     """The newest ``limit`` items of the outbox, oldest first, with the server's reason in the user's language."""
     from datetime import datetime
 
-    if optional_module("offline_queue.outbox") is None:
-        return []
     box = outbox(ctx)
     try:
         total = sum(box.counts().values())
@@ -122,12 +115,11 @@ def retry_item(ctx: AppContext, item_id: str) -> None:
 
 def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
     """Upload every item that is due now; return how many the repository acknowledged."""
-    sync = optional_module("offline_queue.sync")
-    if sync is None:
-        raise not_available("upload")
+    from offline_queue.sync import run_sync
+
     box = outbox(ctx)
     try:
-        report = sync.run_sync(
+        report = run_sync(
             ctx.settings.repository,
             once=True,
             outbox=box,
@@ -162,8 +154,9 @@ class Uploads:
 
     def start(self) -> bool:
         """Start if a repository is configured; False (and no thread) otherwise."""
-        sync = optional_module("offline_queue.sync")
-        if sync is None or not self.ctx.settings.repository.url or self.bg is not None:
+        from offline_queue.sync import BackgroundSync
+
+        if not self.ctx.settings.repository.url or self.bg is not None:
             return False
         box = outbox(self.ctx)
 
@@ -172,7 +165,7 @@ class Uploads:
             if self.on_event is not None:
                 self.on_event(e)
 
-        self.bg = sync.BackgroundSync(self.ctx.settings.repository, outbox=box, on_event=event)
+        self.bg = BackgroundSync(self.ctx.settings.repository, outbox=box, on_event=event)
         self.bg.start()
         return True
 

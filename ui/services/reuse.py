@@ -8,8 +8,6 @@ from typing import Any
 
 from ui.services.base import (
     AppContext,
-    not_available,
-    optional_module,
 )
 
 log = logging.getLogger(__name__)
@@ -31,10 +29,9 @@ class ReuseHit:
 
 def lookup_owner(ctx: AppContext, owner_id: str) -> list[ReuseHit]:
     """The owner's documents in the repository, by ID number (network: call from a worker)."""
-    lookup = optional_module("offline_queue.lookup")
-    if lookup is None:
-        raise not_available("lookup")
-    hits = lookup.lookup_owner(ctx.settings.repository, owner_id)
+    from offline_queue.lookup import lookup_owner as look_up
+
+    hits = look_up(ctx.settings.repository, owner_id)
     return [ReuseHit(h.remote_id, h.title, h.result_code, h.stored_at[:10], h.kind, raw=h) for h in hits]
 
 
