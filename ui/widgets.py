@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -154,3 +157,13 @@ def shortcut(scope: QWidget, sequence: str, slot: object) -> None:
 
     sc = QShortcut(QKeySequence(sequence), scope, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
     sc.activated.connect(slot)  # type: ignore[arg-type]
+
+
+def date_field(date: QDate, name: str, on_change: Callable[..., object]) -> QDateEdit:
+    """A day/month/year field with a calendar popup, as the filter bars use it."""
+    edit = QDateEdit(date)
+    edit.setObjectName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.dateChanged.connect(on_change)
+    return edit

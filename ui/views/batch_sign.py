@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import services
-from ui.widgets import ErrorBox, ProgressPanel, ask_pin, error_text, shortcut
+from ui.widgets import ErrorBox, ProgressPanel, ask_pin, date_field, error_text, shortcut
 from ui.workers import Task, run_task
 
 CHECK_COL, CODE_COL, TITLE_COL, PROC_COL, CLERK_COL, DAY_COL, OUTCOME_COL = range(7)
@@ -39,14 +38,8 @@ class BatchSignView(QWidget):
         layout.addWidget(title)
         bar = QHBoxLayout()
         today = QDate.currentDate()
-        self.start = QDateEdit(today.addDays(-30))
-        self.start.setObjectName("start")
-        self.end = QDateEdit(today)
-        self.end.setObjectName("end")
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.dateChanged.connect(self.refresh)
+        self.start = date_field(today.addDays(-30), "start", self.refresh)
+        self.end = date_field(today, "end", self.refresh)
         self.procedure = QComboBox()
         self.procedure.setObjectName("procedure")
         self.clerk = QComboBox()

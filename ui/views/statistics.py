@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import SoHoaError
 from ui import services
-from ui.widgets import error_text, shortcut
+from ui.widgets import date_field, error_text, shortcut
 
 
 class StatisticsView(QWidget):
@@ -40,14 +39,8 @@ class StatisticsView(QWidget):
         layout.addWidget(title)
         bar = QHBoxLayout()
         today = QDate.currentDate()
-        self.start = QDateEdit(QDate(today.year(), today.month(), 1))
-        self.start.setObjectName("start")
-        self.end = QDateEdit(today)
-        self.end.setObjectName("end")
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.dateChanged.connect(self.refresh)
+        self.start = date_field(QDate(today.year(), today.month(), 1), "start", self.refresh)
+        self.end = date_field(today, "end", self.refresh)
         self.procedure = QComboBox()
         self.procedure.setObjectName("procedure")
         self.procedure.currentIndexChanged.connect(self.refresh)
