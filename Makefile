@@ -12,14 +12,17 @@ demo: setup       ## run the main job end to end on embedded defaults
 	@echo "[demo] running sohoa demo"
 	@$(VENV)/bin/sohoa demo
 
-test: setup       ## ruff, then the whole test suite
+test: setup       ## ruff, the layer contracts (import-linter), then the whole test suite
 	@echo "[test] ruff check"
 	@$(VENV)/bin/ruff check .
+	@echo "[test] lint-imports (the layers)"
+	@$(VENV)/bin/lint-imports --no-cache
 	@echo "[test] pytest"
 	@$(PY) -m pytest -q
 
 lint: setup
 	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 bench: setup      ## every benchmark in bench/ (prints its figures)
 	@for b in bench/bench_*.py; do echo "[bench] $$b"; $(PY) $$b || exit 1; done

@@ -67,9 +67,9 @@ class PeakSampler:
 def run_sohoa(pages: int, sane_dir: Path, work: Path) -> None:
     import psutil
 
-    from scanners.batch import ScanBatch
-    from scanners.sane_driver import SaneDriver
-    from scanners.settings import ScanSettings
+    from sohoa.capture.batch import ScanBatch
+    from sohoa.capture.sane_driver import SaneDriver
+    from sohoa.capture.settings import ScanSettings
 
     settings = ScanSettings(source="adf", mode="color", dpi=300, paper="A4", device_options=OPTIONS)
     marks = {n for n in (50, 100, 150, 200) if n <= pages} | {pages}
@@ -137,7 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()
-    from scanners.sane_config import write_test_backend_config
+    from sohoa.capture.sane_config import write_test_backend_config
 
     with tempfile.TemporaryDirectory(prefix="bench-capture-") as tmp:
         work = Path(tmp)

@@ -32,9 +32,9 @@ import numpy as np  # noqa: E402
 import psutil  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from app.pipeline import PdfMetadata, ProcessOptions, process_document  # noqa: E402
 from bench.synth.generator import PageTruth, generate, load_truth  # noqa: E402
 from bench.textmetrics import cer, normalise  # noqa: E402
+from sohoa.processing import PdfMetadata, ProcessOptions, process_document  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
@@ -114,10 +114,10 @@ def image_ocr_pairs(
     same function (``page.ocr_image``: red channel, colour marks dropped, levels) and the same
     Tesseract call (``ocr.start``: vie, psm 3, 300 dpi); two pages run at a time.
     """
-    from app.model import ColorMode
-    from app.pipeline import ocr
-    from app.pipeline import page as page_mod
-    from app.pipeline.sources import list_pages
+    from sohoa.core.model import ColorMode
+    from sohoa.processing import ocr
+    from sohoa.processing import page as page_mod
+    from sohoa.processing.sources import list_pages
 
     opts = ProcessOptions(languages="vie")
     work.mkdir(parents=True, exist_ok=True)

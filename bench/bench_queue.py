@@ -31,13 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import requests
 
-from app.config import Repository
-from app.model import DocumentKind
-from offline_queue.metadata import DocumentMetadata
-from offline_queue.outbox import Outbox
-from offline_queue.sync import run_sync
 from reference_repository.samples import TestPKI, make_signed_pdfa, make_test_pki
 from reference_repository.testing import run_server
+from sohoa.core.config import Repository
+from sohoa.core.model import DocumentKind
+from sohoa.outbox.metadata import DocumentMetadata
+from sohoa.outbox.outbox import Outbox
+from sohoa.outbox.sync import run_sync
 
 SIZE = 200_000
 

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pikepdf
 from pkcs11 import Mechanism, ObjectClass
 
-from signing.batch import sign_documents
-from signing.softhsm import create_token
-from signing.tokens import open_session
+from sohoa.signing.batch import sign_documents
+from sohoa.signing.softhsm import create_token
+from sohoa.signing.tokens import open_session
 
 DOCS = 200
 TARGET = 30.0

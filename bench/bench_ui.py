@@ -26,9 +26,9 @@ START_APP = """
 import time, sys
 t0 = time.perf_counter()
 from PySide6.QtCore import QTimer
-from ui.app import create_application
-from ui.main_window import MainWindow
-from ui.services import AppContext
+from sohoa.gui.app import create_application
+from sohoa.gui.main_window import MainWindow
+from sohoa.gui.services import AppContext
 app = create_application(lang="vi")
 ctx = AppContext.open()
 w = MainWindow(ctx)
@@ -75,11 +75,11 @@ def stall_while_scanning_and_processing(pages: int = 20) -> dict[str, float]:
     home = tempfile.mkdtemp(prefix="sohoa-bench-")
     os.environ["SOHOA_HOME"] = home
     os.environ["SOHOA_SYSTEM_CONFIG"] = f"{home}/none.toml"
-    from app.config import save_setting
-    from scanners.sane_config import write_test_backend_config
-    from ui.app import create_application
-    from ui.main_window import MainWindow
-    from ui.services import AppContext
+    from sohoa.capture.sane_config import write_test_backend_config
+    from sohoa.core.config import save_setting
+    from sohoa.gui.app import create_application
+    from sohoa.gui.main_window import MainWindow
+    from sohoa.gui.services import AppContext
 
     app = create_application(lang="vi")
     ctx = AppContext.open()
@@ -142,7 +142,7 @@ def stall_while_scanning_and_processing(pages: int = 20) -> dict[str, float]:
             break
     t_total = time.perf_counter() - t0
     tick.stop()
-    from ui.workers import wait_all
+    from sohoa.gui.workers import wait_all
 
     wait_all(30000)
     window.close()

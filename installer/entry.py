@@ -22,7 +22,7 @@ def _main() -> int:
         sys.argv = ["-c", *sys.argv[3:]]
         exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})  # noqa: S102 - our own workers
         return 0
-    from app.cli import main
+    from sohoa.cli import main
 
     return main()
 

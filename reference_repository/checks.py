@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.fsutil import sha256_file
+from sohoa.core.fsutil import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def check_document(data: bytes, trust_roots: list[object]) -> Findings:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import SignatureCoverageLevel, ValidationContext, validate_pdf_signature
 
-    from app.pdfa_check import validate_pdfa
+    from sohoa.core.pdfa_check import validate_pdfa
 
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)

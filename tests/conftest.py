@@ -33,7 +33,7 @@ def sohoa_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     home = tmp_path_factory.mktemp("sohoa-home")
     monkeypatch.setenv("SOHOA_HOME", str(home))
     monkeypatch.setenv("SOHOA_SYSTEM_CONFIG", str(home / "system-config.toml"))
-    from app import i18n
+    from sohoa.core import i18n
 
     monkeypatch.setattr(i18n, "_current", "vi")
     return home

@@ -19,8 +19,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app.fonts import find_font
 from bench.synth.text import HEADER, SENTENCES, SIGNER, TITLES
+from sohoa.core.fonts import find_font
 
 DPI = 300
 W, H = 2480, 3508  # A4 at 300 dpi

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scanners.sane_config import write_test_backend_config
-from scanners.sane_driver import SaneDriver
-from scanners.settings import ScanSettings
+from sohoa.capture.sane_config import write_test_backend_config
+from sohoa.capture.sane_driver import SaneDriver
+from sohoa.capture.settings import ScanSettings
 
 # Each page takes about 1 s: enough time to kill or stop the scan between two pages.
 SLOW_PAGES = {"read_delay": True, "read_delay_duration": 30000, "read_limit": True, "read_limit_size": 65536}
@@ -54,4 +54,4 @@ def cli_env(sane_dir: Path, sohoa_home: Path) -> dict[str, str]:
 
 
 def sohoa_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "app", *args]
+    return [sys.executable, "-m", "sohoa", *args]

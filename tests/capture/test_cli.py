@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.scan import parse_option
-from app.errors import InputError
+from sohoa.cli.scan import parse_option
+from sohoa.core.errors import InputError
 from tests.capture.conftest import sohoa_cmd
 
 

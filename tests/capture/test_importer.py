@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scanners.errors import UnsupportedImportError
-from scanners.importer import FolderWatcher, import_files
+from sohoa.capture.errors import UnsupportedImportError
+from sohoa.capture.importer import FolderWatcher, import_files
 
 
 def test_png_is_copied_unchanged_with_its_dpi(tmp_path: Path, corpus: Path) -> None:

@@ -15,17 +15,17 @@ import psutil
 import pytest
 from PIL import Image
 
-from scanners.driver import ScannedPage
-from scanners.journal import JOURNAL, Journal, discard, find_unfinished, read_journal, restore
+from sohoa.capture.driver import ScannedPage
+from sohoa.capture.journal import JOURNAL, Journal, discard, find_unfinished, read_journal, restore
 from tests.capture.conftest import PROJECT, SLOW_PAGES, sohoa_cmd
 
 RUNNER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from scanners.batch import ScanBatch
-    from scanners.sane_driver import SaneDriver
-    from scanners.settings import ScanSettings
+    from sohoa.capture.batch import ScanBatch
+    from sohoa.capture.sane_driver import SaneDriver
+    from sohoa.capture.settings import ScanSettings
 
     if __name__ == "__main__":
         driver = SaneDriver(sys.argv[1])

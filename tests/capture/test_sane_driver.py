@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scanners.batch import ScanBatch
-from scanners.driver import CancelToken, ScannedPage
-from scanners.errors import (
+from sohoa.capture.batch import ScanBatch
+from sohoa.capture.driver import CancelToken, ScannedPage
+from sohoa.capture.errors import (
     AccessDeniedError,
     CoverOpenError,
     DeviceBusyError,
@@ -28,9 +28,9 @@ from scanners.errors import (
     ScannerNotRespondingError,
     SettingRefusedError,
 )
-from scanners.journal import read_journal
-from scanners.sane_driver import SaneDriver
-from scanners.settings import ScanSettings
+from sohoa.capture.journal import read_journal
+from sohoa.capture.sane_driver import SaneDriver
+from sohoa.capture.settings import ScanSettings
 from tests.capture.conftest import FAST, FAST_FEEDER, SLOW_PAGES
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from scanners.driver import ScannedPage
-from scanners.separators import read_codes, split_pages
+from sohoa.capture.driver import ScannedPage
+from sohoa.capture.separators import read_codes, split_pages
 
 RECEIPT_URL = "https://dichvucong.gov.vn/p/tra-cuu?maHoSo=H15.50.05.13-261008-0975&lang=vi"
 

@@ -7,11 +7,17 @@ import unicodedata
 
 import pytest
 
-import scanners.errors as errors
-from app.config import ScanProfile, load_config, save_setting
-from app.errors import SoHoaError
-from scanners.errors import LowResolutionError, UnknownProfileError, from_sane_message, from_wire, to_wire
-from scanners.settings import ScanSettings, profile_settings, settings_from_profile
+import sohoa.capture.errors as errors
+from sohoa.capture.errors import (
+    LowResolutionError,
+    UnknownProfileError,
+    from_sane_message,
+    from_wire,
+    to_wire,
+)
+from sohoa.capture.settings import ScanSettings, profile_settings, settings_from_profile
+from sohoa.core.config import ScanProfile, load_config, save_setting
+from sohoa.core.errors import SoHoaError
 
 
 def test_defaults_are_a4_300_dpi_colour_feeder() -> None:

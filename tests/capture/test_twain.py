@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from scanners import driver_for
-from scanners.batch import ScanBatch
-from scanners.driver import CancelToken, ScannedPage
-from scanners.errors import (
+from sohoa.capture import driver_for
+from sohoa.capture.batch import ScanBatch
+from sohoa.capture.driver import CancelToken, ScannedPage
+from sohoa.capture.errors import (
     DisconnectedError,
     FeederEmptyError,
     NoDeviceError,
@@ -20,8 +20,8 @@ from scanners.errors import (
     SettingRefusedError,
     TwainMissingError,
 )
-from scanners.settings import ScanSettings
-from scanners.twain_driver import TwainDriver
+from sohoa.capture.settings import ScanSettings
+from sohoa.capture.twain_driver import TwainDriver
 from tests.capture import fake_twain
 from tests.capture.fake_twain import FakeScanner, SourceManager
 

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from app import __version__
-from app.cli import main
-from app.errors import ExitCode
-from app.paths import app_paths
+from sohoa import __version__
+from sohoa.cli import main
+from sohoa.core.errors import ExitCode
+from sohoa.core.paths import app_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sohoa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "sohoa", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -29,7 +29,7 @@ def _sohoa(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
-def test_version_through_python_m_app() -> None:
+def test_version_through_python_m_sohoa() -> None:
     out = _sohoa("--version")
     assert out.returncode == 0
     assert out.stdout.strip() == f"sohoa {__version__}"
@@ -58,7 +58,7 @@ def test_doctor_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_bad_config_gives_one_line_and_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import run_command
+    from sohoa.cli import run_command
 
     cfg = app_paths().config_file
     cfg.parent.mkdir(parents=True, exist_ok=True)
@@ -71,7 +71,7 @@ def test_bad_config_gives_one_line_and_exit_code(capsys: pytest.CaptureFixture[s
 
         @staticmethod
         def func(_args: object) -> int:
-            from app.config import load_config
+            from sohoa.core.config import load_config
 
             load_config()
             return 0
@@ -82,8 +82,8 @@ def test_bad_config_gives_one_line_and_exit_code(capsys: pytest.CaptureFixture[s
 
 
 def test_error_line_is_translated_and_has_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import run_command
-    from app.errors import InputError
+    from sohoa.cli import run_command
+    from sohoa.core.errors import InputError
 
     class Args:
         verbose = False
@@ -104,7 +104,7 @@ def test_error_line_is_translated_and_has_no_traceback(capsys: pytest.CaptureFix
 
 
 def test_unexpected_error_points_to_the_log(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import run_command
+    from sohoa.cli import run_command
 
     class Args:
         verbose = False

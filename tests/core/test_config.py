@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_config, save_setting
-from app.errors import ConfigError, SettingLockedError
-from app.paths import app_paths
+from sohoa.core.config import load_config, save_setting
+from sohoa.core.errors import ConfigError, SettingLockedError
+from sohoa.core.paths import app_paths
 
 
 def _write(path: Path, text: str) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pikepdf
 
-from app.cli import main
+from sohoa.cli import main
 
 
 def test_demo_runs_the_whole_chain(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

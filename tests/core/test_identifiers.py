@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from app import i18n
-from app.errors import ValidationError
-from app.identifiers import (
+from sohoa.core import i18n
+from sohoa.core.errors import ValidationError
+from sohoa.core.identifiers import (
     mask_id,
     normalize_text,
     validate_component_code,
@@ -19,7 +19,7 @@ from app.identifiers import (
     validate_result_code,
     validate_tax_code,
 )
-from app.province import load_profile
+from sohoa.core.province import load_profile
 
 TODAY = date(2026, 11, 24)
 

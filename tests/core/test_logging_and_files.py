@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.fsutil import atomic_output, atomic_write_bytes
-from app.logging_setup import redact, setup_logging
+from sohoa.core.fsutil import atomic_output, atomic_write_bytes
+from sohoa.core.logging_setup import redact, setup_logging
 
 
 def test_redact_masks_ids_and_pins() -> None:

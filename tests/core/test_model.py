@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import ValidationError
-from app.model import Document, DocumentKind, Dossier, OwnerType
-from app.province import load_profile
+from sohoa.core.errors import ValidationError
+from sohoa.core.model import Document, DocumentKind, Dossier, OwnerType
+from sohoa.core.province import load_profile
 
 
 def test_valid_dossier_is_normalised() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from app.pdfa_check import declared_extensions, validate_pdfa
 from reference_repository.samples import make_pdfa
+from sohoa.core.pdfa_check import declared_extensions, validate_pdfa
 
 NS = "https://example.gov.vn/ns/test/1.0/"
 EXTENSION = f"""<pdfaExtension:schemas xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"

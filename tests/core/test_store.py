@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from app.errors import StoreError
-from app.model import ColorMode, Document, DocumentKind, Dossier, OwnerType, Page, PageFlag
-from app.paths import app_paths
-from app.store import MIGRATIONS, SCHEMA_VERSION, Store
+from sohoa.core.errors import StoreError
+from sohoa.core.model import ColorMode, Document, DocumentKind, Dossier, OwnerType, Page, PageFlag
+from sohoa.core.paths import app_paths
+from sohoa.core.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def _dossier(tmp: Path) -> Dossier:
@@ -120,8 +120,8 @@ def test_failed_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch:
         db["events"].create({"id": int}, pk="id")
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr("app.store.MIGRATIONS", [MIGRATIONS[0], broken])
-    monkeypatch.setattr("app.store.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("sohoa.core.store.MIGRATIONS", [MIGRATIONS[0], broken])
+    monkeypatch.setattr("sohoa.core.store.SCHEMA_VERSION", 2)
     with pytest.raises(StoreError):
         Store(path)
     conn = sqlite3.connect(path)

@@ -17,8 +17,8 @@ import pytest
 import sqlite_utils
 from PIL import Image, ImageDraw, ImageFont
 
-from app.fonts import find_font
-from app.store import MIGRATIONS, SCHEMA_VERSION
+from sohoa.core.fonts import find_font
+from sohoa.core.store import MIGRATIONS, SCHEMA_VERSION
 
 pytestmark = pytest.mark.package
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from app.errors import ExitCode, InputError, MissingDependencyError
-from app.pipeline import ProcessOptions, process_document
-from app.pipeline.errors import (
+from sohoa.core.errors import ExitCode, InputError, MissingDependencyError
+from sohoa.processing import ProcessOptions, process_document
+from sohoa.processing.errors import (
     EmptyFile,
     EncryptedPdf,
     ImageTooLarge,

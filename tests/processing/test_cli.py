@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.cli import main
-from app.errors import ExitCode
+from sohoa.cli import main
+from sohoa.core.errors import ExitCode
 from tests.processing.conftest import LINES, leftovers
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.pipeline import geometry
+from sohoa.processing import geometry
 from tests.processing.conftest import LINES
 
 

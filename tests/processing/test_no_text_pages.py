@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from app.model import ColorMode
-from app.pipeline import ProcessOptions, geometry, process_document
-from app.pipeline import page as page_mod
-from app.pipeline.sources import list_pages
+from sohoa.core.model import ColorMode
+from sohoa.processing import ProcessOptions, geometry, process_document
+from sohoa.processing import page as page_mod
+from sohoa.processing.sources import list_pages
 from tests.processing.conftest import LINES, PAPER, draw_seal
 
 A4 = (2480, 3507)

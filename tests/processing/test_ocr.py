@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.pipeline import ocr
-from app.pipeline.errors import OcrTimeout, TesseractMissing
+from sohoa.processing import ocr
+from sohoa.processing.errors import OcrTimeout, TesseractMissing
 
 
 def test_vietnamese_word_is_read_in_nfc(corpus: Path, tmp_path: Path) -> None:

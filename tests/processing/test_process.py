@@ -12,10 +12,10 @@ import pikepdf
 import pikepdf.pdfa
 import pytest
 
-from app.errors import CancelledError, OutputError
-from app.model import PageFlag
-from app.pipeline import PdfMetadata, ProcessOptions, process_document
-from app.pipeline.pdfa import SOHOA_NS, validate
+from sohoa.core.errors import CancelledError, OutputError
+from sohoa.core.model import PageFlag
+from sohoa.processing import PdfMetadata, ProcessOptions, process_document
+from sohoa.processing.pdfa import SOHOA_NS, validate
 from tests.processing.conftest import LINES, leftovers
 
 META = PdfMetadata(
@@ -156,8 +156,8 @@ def test_cancel_stops_the_job_and_writes_nothing(page, out_dir: Path) -> None:
 
 
 def test_failed_validation_is_an_error_and_leaves_nothing(page, out_dir: Path, monkeypatch) -> None:
-    from app.pipeline import pdfa
-    from app.pipeline.errors import PdfAValidationFailed
+    from sohoa.processing import pdfa
+    from sohoa.processing.errors import PdfAValidationFailed
 
     def broken_xmp(*args: object) -> bytes:
         return b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"  # no PDF/A identification

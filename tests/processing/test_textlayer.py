@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pikepdf
 
-from app.model import ColorMode
-from app.pipeline.encode import encode_g4
-from app.pipeline.ocr import Word
-from app.pipeline.options import PdfMetadata
-from app.pipeline.pdfa import PdfPage, build_pdf
-from app.pipeline.textlayer import build_font
+from sohoa.core.model import ColorMode
+from sohoa.processing.encode import encode_g4
+from sohoa.processing.ocr import Word
+from sohoa.processing.options import PdfMetadata
+from sohoa.processing.pdfa import PdfPage, build_pdf
+from sohoa.processing.textlayer import build_font
 
 
 def test_subset_font_widths_and_cids() -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.config import Repository
-from app.model import DocumentKind
-from offline_queue.metadata import DocumentMetadata
 from reference_repository.samples import TestPKI, make_pdfa, make_signed_pdfa, make_test_pki, sign_pdf
 from reference_repository.testing import RunningServer, run_server
+from sohoa.core.config import Repository
+from sohoa.core.model import DocumentKind
+from sohoa.outbox.metadata import DocumentMetadata
 from tests.queue.keyring_backend import FileKeyring
 
 OWNER_ID = "001099012345"

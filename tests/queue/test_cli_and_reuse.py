@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from app.cli import main
-from app.errors import ExitCode
-from app.model import Dossier
-from app.paths import app_paths
-from app.store import Store
-from offline_queue.lookup import attach_to_dossier, attachments, lookup_owner
-from offline_queue.outbox import Outbox
+from sohoa.cli import main
+from sohoa.core.errors import ExitCode
+from sohoa.core.model import Dossier
+from sohoa.core.paths import app_paths
+from sohoa.core.store import Store
+from sohoa.outbox.lookup import attach_to_dossier, attachments, lookup_owner
+from sohoa.outbox.outbox import Outbox
 from tests.queue.conftest import OWNER_ID, repo_settings
 
 
@@ -78,8 +78,8 @@ def test_unconfigured_repository_is_a_config_error(sohoa_home, capsys) -> None:
 
 
 def test_reuse_attaches_a_verified_copy_to_a_new_dossier(repo, samples, tmp_path) -> None:
-    from offline_queue.client import RepositoryClient
-    from offline_queue.sync import run_sync
+    from sohoa.outbox.client import RepositoryClient
+    from sohoa.outbox.sync import run_sync
     from tests.queue.conftest import metadata
 
     box = Outbox(tmp_path / "ob")
@@ -97,7 +97,7 @@ def test_reuse_attaches_a_verified_copy_to_a_new_dossier(repo, samples, tmp_path
         copy = Path(rows[0]["file"]).read_bytes()
         assert hashlib.sha256(copy).hexdigest() == hashlib.sha256(samples[33].read_bytes()).hexdigest()
         assert store.db["events"].count_where("kind = 'reused'") == 1
-        from offline_queue.lookup import DownloadMismatch
+        from sohoa.outbox.lookup import DownloadMismatch
 
         forged = hits[0].__class__(**{**hits[0].__dict__, "sha256": "0" * 64})
         with pytest.raises(DownloadMismatch):

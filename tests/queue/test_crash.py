@@ -14,8 +14,8 @@ import pytest
 import requests
 import tomli_w
 
-from offline_queue.outbox import ItemState, Outbox
 from reference_repository.testing import run_server
+from sohoa.outbox.outbox import ItemState, Outbox
 from tests.queue.conftest import metadata, subprocess_env
 
 KILLS = 50
@@ -53,7 +53,7 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
             expected[box.get(item_id).key] = hashlib.sha256(path.read_bytes()).hexdigest()
         assert len(expected) == 40
 
-        cmd = [sys.executable, "-m", "app", "sync", "--once"]
+        cmd = [sys.executable, "-m", "sohoa", "sync", "--once"]
         env = subprocess_env()
         kills = busy_kills = 0
         while kills < KILLS:

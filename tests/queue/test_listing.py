@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from offline_queue.listing import EAGER_ROWS, PAGE_ROWS, ListingClosed, QueueEntry, QueueListing
-from offline_queue.outbox import Outbox
+from sohoa.outbox.listing import EAGER_ROWS, PAGE_ROWS, ListingClosed, QueueEntry, QueueListing
+from sohoa.outbox.outbox import Outbox
 
 ROWS = EAGER_ROWS + 3 * PAGE_ROWS + 37  # large enough to stay lazy, not a whole number of pages
 COLUMNS = ", ".join(QueueEntry._fields)
@@ -135,9 +135,9 @@ def test_writers_are_not_blocked_by_an_open_listing(big: Outbox) -> None:
 def test_cli_json_streams_the_same_content(
     big: Outbox, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
-    from app.cli import main
+    from sohoa.cli import main
 
-    monkeypatch.setattr("offline_queue.outbox.Outbox.__init__.__defaults__", (big.root,))
+    monkeypatch.setattr("sohoa.outbox.outbox.Outbox.__init__.__defaults__", (big.root,))
     assert main(["queue", "list", "--json", "--state", "failed"]) == 0
     out = capsys.readouterr().out
     expected = [e._asdict() for e in _plain(big, "WHERE state = ?", ("failed",))]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import InputError, ValidationError
-from app.model import DocumentKind
-from offline_queue.errors import ItemNotFound, ItemNotRetryable, NotASignedPdf, QueueDiskFull
-from offline_queue.metadata import DocumentMetadata
-from offline_queue.outbox import ItemState, Outbox
+from sohoa.core.errors import InputError, ValidationError
+from sohoa.core.model import DocumentKind
+from sohoa.outbox.errors import ItemNotFound, ItemNotRetryable, NotASignedPdf, QueueDiskFull
+from sohoa.outbox.metadata import DocumentMetadata
+from sohoa.outbox.outbox import ItemState, Outbox
 from tests.queue.conftest import OWNER_ID, metadata
 
 

@@ -20,13 +20,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from offline_queue.client import RepositoryClient
-from offline_queue.errors import CredentialsRejected, InsecureRepositoryUrl, TlsFailure
-from offline_queue.outbox import ItemState, Outbox
-from offline_queue.sync import run_sync
 from reference_repository.cli import export_openapi
 from reference_repository.samples import sign_pdf
 from reference_repository.testing import run_server
+from sohoa.outbox.client import RepositoryClient
+from sohoa.outbox.errors import CredentialsRejected, InsecureRepositoryUrl, TlsFailure
+from sohoa.outbox.outbox import ItemState, Outbox
+from sohoa.outbox.sync import run_sync
 from tests.queue.conftest import OWNER_ID, metadata, repo_settings
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -211,8 +211,8 @@ def _users_file(tmp_path: Path) -> Path:
 
 
 def test_credentials_come_from_the_keyring(pki, samples, tmp_path) -> None:
-    from offline_queue.credentials import store_password
-    from offline_queue.errors import CredentialsMissing
+    from sohoa.outbox.credentials import store_password
+    from sohoa.outbox.errors import CredentialsMissing
 
     with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert], users_file=_users_file(tmp_path)) as server:
         assert (

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from app.model import DocumentKind
-from offline_queue.client import RepositoryClient
-from offline_queue.errors import RepositoryOffline, UploaderBusy
-from offline_queue.outbox import ItemState, Outbox
-from offline_queue.sync import BackgroundSync, client_factory, run_sync
-from offline_queue.uploader import Backoff, SyncEvent, Uploader, raise_if_offline
+from sohoa.core.model import DocumentKind
+from sohoa.outbox.client import RepositoryClient
+from sohoa.outbox.errors import RepositoryOffline, UploaderBusy
+from sohoa.outbox.outbox import ItemState, Outbox
+from sohoa.outbox.sync import BackgroundSync, client_factory, run_sync
+from sohoa.outbox.uploader import Backoff, SyncEvent, Uploader, raise_if_offline
 from tests.queue.conftest import metadata, repo_settings
 
 

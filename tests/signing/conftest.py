@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from signing.softhsm import SoftHsmToken, TestCa, create_token, make_test_ca
+from sohoa.signing.softhsm import SoftHsmToken, TestCa, create_token, make_test_ca
 
 PDFA_SAMPLE = "pdfa/verapdf/PDF_A-2b/pass/6-1-2-t02-pass-a.pdf"
 

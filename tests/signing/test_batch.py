@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli import main
-from app.errors import ExitCode
-from signing import errors
-from signing.batch import DocumentResult, output_path, sign_documents
-from signing.certs import load_trust_roots
-from signing.softhsm import SoftHsmToken, delete_token
-from signing.verify import verify_pdf
+from sohoa.cli import main
+from sohoa.core.errors import ExitCode
+from sohoa.signing import errors
+from sohoa.signing.batch import DocumentResult, output_path, sign_documents
+from sohoa.signing.certs import load_trust_roots
+from sohoa.signing.softhsm import SoftHsmToken, delete_token
+from sohoa.signing.verify import verify_pdf
 from tests.signing.conftest import make_pdf
 
 

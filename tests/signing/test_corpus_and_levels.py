@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from signing.batch import sign_documents
-from signing.certs import load_trust_roots, validation_context
-from signing.loopback_tsa import serve_tsa
-from signing.pades import SignOptions, extend_pdf
-from signing.softhsm import SoftHsmToken, TestCa
-from signing.verify import verify_pdf
+from sohoa.cli import main
+from sohoa.signing.batch import sign_documents
+from sohoa.signing.certs import load_trust_roots, validation_context
+from sohoa.signing.loopback_tsa import serve_tsa
+from sohoa.signing.pades import SignOptions, extend_pdf
+from sohoa.signing.softhsm import SoftHsmToken, TestCa
+from sohoa.signing.verify import verify_pdf
 
 SIG = "signatures"
 ROOT = f"{SIG}/trust/pyhanko-test-root-ca.pem"
@@ -116,7 +116,7 @@ def test_b_t_timestamp_and_extension_of_a_b_b_file(
 
 
 def test_unreachable_tsa_is_a_clear_error(token: SoftHsmToken, plain_pdf: Path, tmp_path: Path) -> None:
-    from signing import errors
+    from sohoa.signing import errors
 
     result = sign_documents(
         [plain_pdf],

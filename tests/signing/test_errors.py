@@ -9,13 +9,13 @@ import pikepdf
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from app.cli import main
-from app.errors import ExitCode
-from signing import errors
-from signing.batch import sign_documents
-from signing.pades import open_pdf
-from signing.softhsm import SoftHsmToken, TestCa, create_token, store_certificate
-from signing.tokens import PinState, pin_state
+from sohoa.cli import main
+from sohoa.core.errors import ExitCode
+from sohoa.signing import errors
+from sohoa.signing.batch import sign_documents
+from sohoa.signing.pades import open_pdf
+from sohoa.signing.softhsm import SoftHsmToken, TestCa, create_token, store_certificate
+from sohoa.signing.tokens import PinState, pin_state
 
 
 def _sign(token: SoftHsmToken, paths: list[Path], out: Path, **kw: object):

@@ -11,12 +11,12 @@ import pikepdf
 import pikepdf.pdfa
 import pytest
 
-from app.cli import main
-from signing.batch import sign_documents
-from signing.certs import load_trust_roots
-from signing.pades import SignOptions
-from signing.softhsm import SoftHsmToken, TestCa, create_token
-from signing.verify import verify_pdf
+from sohoa.cli import main
+from sohoa.signing.batch import sign_documents
+from sohoa.signing.certs import load_trust_roots
+from sohoa.signing.pades import SignOptions
+from sohoa.signing.softhsm import SoftHsmToken, TestCa, create_token
+from sohoa.signing.verify import verify_pdf
 from tests.signing.conftest import make_pdf, pdfsig
 
 
@@ -166,7 +166,7 @@ def test_sohoa_command_runs_as_a_program(token: SoftHsmToken, plain_pdf: Path, t
     cmd = [
         sys.executable,
         "-m",
-        "app",
+        "sohoa",
         "sign",
         str(plain_pdf),
         "--module",
@@ -183,9 +183,9 @@ def test_sohoa_command_runs_as_a_program(token: SoftHsmToken, plain_pdf: Path, t
     )
     assert proc.returncode == 0, proc.stderr
     assert token.pin not in proc.stdout + proc.stderr
-    verify = [sys.executable, "-m", "app", "verify", str(out / plain_pdf.name), "--trust", str(token.ca_pem)]
+    verify = [sys.executable, "-m", "sohoa", "verify", str(out / plain_pdf.name), "--trust", str(token.ca_pem)]
     assert subprocess.run(verify, env=env, capture_output=True, timeout=120).returncode == 0
     unsigned = subprocess.run(
-        [sys.executable, "-m", "app", "verify", str(plain_pdf)], env=env, capture_output=True, timeout=120
+        [sys.executable, "-m", "sohoa", "verify", str(plain_pdf)], env=env, capture_output=True, timeout=120
     )
     assert unsigned.returncode == 7

@@ -9,8 +9,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from pkcs11 import Attribute, ObjectClass
 
-from signing.softhsm import SoftHsmToken, TestCa, create_token
-from signing.tokens import list_tokens, load_module
+from sohoa.signing.softhsm import SoftHsmToken, TestCa, create_token
+from sohoa.signing.tokens import list_tokens, load_module
 
 
 def test_token_lives_in_its_own_folder(token: SoftHsmToken) -> None:

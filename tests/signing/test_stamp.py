@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from signing.appearance import iso_vn, stamp_lines, stamp_spec
-from signing.batch import sign_documents
-from signing.certs import load_trust_roots
-from signing.pades import SignOptions
-from signing.softhsm import SoftHsmToken
-from signing.verify import verify_pdf
+from sohoa.signing.appearance import iso_vn, stamp_lines, stamp_spec
+from sohoa.signing.batch import sign_documents
+from sohoa.signing.certs import load_trust_roots
+from sohoa.signing.pades import SignOptions
+from sohoa.signing.softhsm import SoftHsmToken
+from sohoa.signing.verify import verify_pdf
 
 AGENCY = "Ủy ban nhân dân phường Bến Nghé, thành phố Hồ Chí Minh"
 
@@ -39,7 +39,7 @@ def test_stamp_box_is_top_right_of_page() -> None:
 
 
 def test_seal_image_must_exist(tmp_path: Path) -> None:
-    from app.errors import InputError
+    from sohoa.core.errors import InputError
 
     with pytest.raises(InputError):
         stamp_spec(

@@ -14,18 +14,18 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 @pytest.fixture
 def app(qapp):  # type: ignore[no-untyped-def]
     """The QApplication with SoHoa's font and Vietnamese translation loaded."""
-    from ui.app import create_application
+    from sohoa.gui.app import create_application
 
     return create_application(lang="vi")
 
 
 @pytest.fixture
 def ctx(app, sohoa_home: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    from ui import services
+    from sohoa.gui import services
 
     context = services.AppContext.open()
     yield context
-    from ui.workers import wait_all
+    from sohoa.gui.workers import wait_all
 
     wait_all(60000)
     context.close()
@@ -33,7 +33,7 @@ def ctx(app, sohoa_home: Path) -> Iterator:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def window(ctx, qtbot):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
+    from sohoa.gui.main_window import MainWindow
 
     win = MainWindow(ctx, background=False)
     qtbot.addWidget(win)
@@ -45,8 +45,8 @@ def window(ctx, qtbot):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sane_test_scanner(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     """SANE's test backend as the configured scanner (private config folder, A4-sized)."""
-    from app.config import save_setting
-    from scanners.sane_config import write_test_backend_config
+    from sohoa.capture.sane_config import write_test_backend_config
+    from sohoa.core.config import save_setting
 
     folder = write_test_backend_config(tmp_path / "sane")
     ctx.config = save_setting(ctx.config, "scanner.sane_config_dir", str(folder))

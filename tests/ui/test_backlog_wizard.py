@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 
 def _sample(ctx, n: int) -> list:  # type: ignore[no-untyped-def]
-    from ui.demo_data import demo_pages
+    from sohoa.gui.demo_data import demo_pages
 
     pages = demo_pages(ctx.paths.cache / "backlog", n)
     for p in pages:
@@ -19,7 +19,7 @@ def _sample(ctx, n: int) -> list:  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 def test_backlog_documents_split_by_separators_are_saved_by_keyboard(window, ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui import services
+    from sohoa.gui import services
 
     view = window.show_view("backlog")
     pages = _sample(ctx, 4)
@@ -59,8 +59,8 @@ def test_backlog_documents_split_by_separators_are_saved_by_keyboard(window, ctx
 
 
 def test_first_run_wizard_saves_unlocked_settings_and_shows_locked_ones(ctx, qtbot, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.config import load_config
-    from ui.views.wizard import FirstRunWizard
+    from sohoa.core.config import load_config
+    from sohoa.gui.views.wizard import FirstRunWizard
 
     (sohoa_home / "system-config.toml").write_text(
         'locked = ["repository.url"]\n[repository]\nurl = "https://kho.vn"\n'
@@ -78,7 +78,7 @@ def test_first_run_wizard_saves_unlocked_settings_and_shows_locked_ones(ctx, qtb
 
 
 def test_wizard_scanner_test_finds_the_sane_test_scanner(ctx, qtbot, sane_test_scanner) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.wizard import FirstRunWizard
+    from sohoa.gui.views.wizard import FirstRunWizard
 
     wizard = FirstRunWizard(ctx.paths)
     qtbot.addWidget(wizard)
@@ -87,7 +87,7 @@ def test_wizard_scanner_test_finds_the_sane_test_scanner(ctx, qtbot, sane_test_s
 
 
 def test_queue_retry_puts_a_failed_item_back(window, ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ui import services
+    from sohoa.gui import services
 
     calls: list[str] = []
     items = [services.QueueItem("7", "H15 · Kết quả", "rejected", 0.0, "Máy chủ từ chối: trùng mã", 3, "")]
@@ -115,7 +115,7 @@ def test_next_start_offers_the_unfinished_batch_back(
 
     code = (
         "import os\n"
-        "from ui.services import AppContext, NullProgress, ScanSession\n"
+        "from sohoa.gui.services import AppContext, NullProgress, ScanSession\n"
         "ctx = AppContext.open()\n"
         "s = ScanSession(ctx, ctx.paths.pages / 'crashed')\n"
         "s.scan(NullProgress(), max_pages=3)\n"
@@ -142,7 +142,7 @@ def test_next_start_offers_the_unfinished_batch_back(
     counter = window.view("counter")
     qtbot.waitUntil(lambda: counter.pages.count() == 3 and not counter.busy(), timeout=30000)
     assert all(p.file.is_file() and p.thumb.is_file() for p in counter.pages.pages())
-    from ui import services
+    from sohoa.gui import services
 
     assert services.unfinished_batches(ctx) == []  # offered once: restored batches are forgotten
 
@@ -152,14 +152,14 @@ def test_reuse_lists_the_owners_documents_and_attaches_the_chosen_one(
     window, ctx, qtbot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """A citizen's earlier result, already in the repository, is found by ID number and attached."""
-    from app.config import save_setting
-    from app.model import DocumentKind
-    from offline_queue.lookup import attachments
-    from offline_queue.metadata import DocumentMetadata
-    from offline_queue.sync import run_sync
     from reference_repository.samples import make_signed_pdfa, make_test_pki
     from reference_repository.testing import run_server
-    from ui import services
+    from sohoa.core.config import save_setting
+    from sohoa.core.model import DocumentKind
+    from sohoa.gui import services
+    from sohoa.outbox.lookup import attachments
+    from sohoa.outbox.metadata import DocumentMetadata
+    from sohoa.outbox.sync import run_sync
 
     pki = make_test_pki(tmp_path / "pki")
     with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert]) as server:

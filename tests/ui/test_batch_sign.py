@@ -15,8 +15,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from app.config import save_setting
-    from signing.softhsm import create_token
+    from sohoa.core.config import save_setting
+    from sohoa.signing.softhsm import create_token
 
     tok = create_token(tmp_path / "token", label="SoHoa Supervisor")
     tok.activate()
@@ -28,9 +28,9 @@ def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     """20 results awaiting signature: one real PDF/A from the pipeline, copied per document."""
-    from app.model import Document, DocumentKind, Dossier, Page
-    from ui import services
-    from ui.demo_data import demo_pages
+    from sohoa.core.model import Document, DocumentKind, Dossier, Page
+    from sohoa.gui import services
+    from sohoa.gui.demo_data import demo_pages
 
     pages = demo_pages(tmp_path / "pages", 1)
     pdf = tmp_path / "one.pdf"
@@ -74,7 +74,7 @@ def _pin(pin: str):  # type: ignore[no-untyped-def]
 
 
 def test_batch_signing_of_20_pending_results_with_one_pin(window, ctx, qtbot, token, pending) -> None:  # type: ignore[no-untyped-def]
-    from ui import services
+    from sohoa.gui import services
 
     view = window.show_view("batch-sign")
     assert view.table.rowCount() == 20
@@ -110,7 +110,7 @@ def test_batch_signing_of_20_pending_results_with_one_pin(window, ctx, qtbot, to
 
 
 def test_a_missing_file_fails_alone_and_a_wrong_pin_signs_nothing(window, ctx, qtbot, token, pending) -> None:  # type: ignore[no-untyped-def]
-    from ui import services
+    from sohoa.gui import services
 
     view = window.show_view("batch-sign")
     view.results[0].pdf.unlink()

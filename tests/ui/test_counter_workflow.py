@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from app.config import save_setting
-    from signing.softhsm import create_token
+    from sohoa.core.config import save_setting
+    from sohoa.signing.softhsm import create_token
 
     tok = create_token(tmp_path / "token", label="SoHoa UI Token")
     tok.activate()
@@ -58,8 +58,8 @@ def test_scan_process_sign_queue_and_upload_through_the_widgets(
     tmp_path: Path,
     caplog,  # type: ignore[no-untyped-def]
 ) -> None:
-    from app.config import save_setting
     from reference_repository.testing import run_server
+    from sohoa.core.config import save_setting
 
     with run_server(tmp_path / "repo", trust_roots=[token.ca_pem]) as server:
         ctx.config = save_setting(ctx.config, "repository.url", server.url)
@@ -128,7 +128,7 @@ def test_wrong_pin_is_reported_and_nothing_is_queued(window, ctx, qtbot, sane_te
     answer_modal(qtbot, _enter_pin("000000"))
     counter.finish_button.click()
     qtbot.waitUntil(lambda: not counter.busy() and "PIN" in counter.result_label.text(), timeout=120000)
-    from ui import services
+    from sohoa.gui import services
 
     assert services.queue_items(ctx) == []
     assert counter.pages.count() == 1  # the pages stay for another try
@@ -153,7 +153,7 @@ def test_scanning_with_no_scanner_shows_the_device_error(window, ctx, qtbot) -> 
 
 
 def test_cancel_stops_the_feeder_and_keeps_the_pages_scanned(window, ctx, qtbot, sane_test_scanner) -> None:  # type: ignore[no-untyped-def]
-    from app.config import save_setting
+    from sohoa.core.config import save_setting
 
     ctx.config = save_setting(
         ctx.config, "profiles.default.dpi", 300
@@ -194,7 +194,7 @@ def test_inserting_a_broken_file_reports_it(window, ctx, qtbot, tmp_path: Path) 
 
 
 def _sample_pages(ctx, n: int) -> list[Path]:  # type: ignore[no-untyped-def]
-    from ui.demo_data import demo_pages
+    from sohoa.gui.demo_data import demo_pages
 
     return [p.file for p in demo_pages(ctx.paths.cache / "samples", n)]
 
@@ -276,8 +276,8 @@ def test_a_document_the_repository_refuses_shows_its_reason_and_a_notice(
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     """The server does not trust the token's CA: the upload fails for good, with the server's words."""
-    from app.config import save_setting
     from reference_repository.testing import run_server
+    from sohoa.core.config import save_setting
 
     with run_server(tmp_path / "repo") as server:  # no trust roots: every signer is untrusted
         ctx.config = save_setting(ctx.config, "repository.url", server.url)

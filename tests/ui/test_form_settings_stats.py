@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _form(ctx, qtbot):  # type: ignore[no-untyped-def]
-    from ui.dossier_form import DossierForm
+    from sohoa.gui.dossier_form import DossierForm
 
     form = DossierForm(ctx.profile)
     qtbot.addWidget(form)
@@ -67,8 +67,8 @@ def test_result_needs_a_result_code_and_tab_order_follows_the_form(ctx, qtbot) -
 
 
 def test_settings_show_locked_values_disabled_and_save_the_others(ctx, qtbot, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
-    from app.config import load_config
-    from ui.views.settings import SettingsView
+    from sohoa.core.config import load_config
+    from sohoa.gui.views.settings import SettingsView
 
     (sohoa_home / "system-config.toml").write_text(
         'locked = ["repository.url"]\n[repository]\nurl = "https://kho.example.gov.vn"\n', encoding="utf-8"
@@ -88,7 +88,7 @@ def test_settings_show_locked_values_disabled_and_save_the_others(ctx, qtbot, so
 
 
 def test_settings_save_free_text_and_keep_numbers_in_range(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.settings import SettingsView
+    from sohoa.gui.views.settings import SettingsView
 
     view = SettingsView(ctx)
     qtbot.addWidget(view)
@@ -101,7 +101,7 @@ def test_settings_save_free_text_and_keep_numbers_in_range(ctx, qtbot) -> None: 
 
 
 def test_storage_test_button_reports_free_space(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.settings import SettingsView
+    from sohoa.gui.views.settings import SettingsView
 
     view = SettingsView(ctx)
     qtbot.addWidget(view)
@@ -112,7 +112,7 @@ def test_storage_test_button_reports_free_space(ctx, qtbot) -> None:  # type: ig
 
 
 def test_repository_test_button_says_when_nothing_answers(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.settings import SettingsView
+    from sohoa.gui.views.settings import SettingsView
 
     view = SettingsView(ctx)
     qtbot.addWidget(view)
@@ -123,7 +123,7 @@ def test_repository_test_button_says_when_nothing_answers(ctx, qtbot) -> None:  
 
 
 def test_statistics_by_day_and_procedure_and_csv_export(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.statistics import StatisticsView
+    from sohoa.gui.views.statistics import StatisticsView
 
     store = ctx.store
     for kind, proc, pages in [
@@ -164,7 +164,7 @@ def test_statistics_by_day_and_procedure_and_csv_export(ctx, qtbot, tmp_path: Pa
 
 
 def test_statistics_export_to_an_unwritable_place_says_so(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.statistics import StatisticsView
+    from sohoa.gui.views.statistics import StatisticsView
 
     view = StatisticsView(ctx)
     qtbot.addWidget(view)
@@ -175,22 +175,22 @@ def test_statistics_export_to_an_unwritable_place_says_so(ctx, qtbot, tmp_path: 
 
 
 def test_every_interface_string_has_a_vietnamese_translation() -> None:
-    tree = ET.parse(ROOT / "ui" / "translations" / "sohoa_vi.ts")  # noqa: S314 - our own file
+    tree = ET.parse(ROOT / "sohoa" / "gui" / "translations" / "sohoa_vi.ts")  # noqa: S314 - our own file
     unfinished = [
         m.findtext("source")
         for m in tree.iter("message")
         if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
     ]
     assert unfinished == []
-    qm = ROOT / "ui" / "translations" / "sohoa_vi.qm"
+    qm = ROOT / "sohoa" / "gui" / "translations" / "sohoa_vi.qm"
     assert qm.stat().st_size > 1000
 
 
 def test_a_setting_locked_after_the_view_opened_is_refused_with_the_core_message(
     ctx, qtbot, sohoa_home: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from app.config import load_config
-    from ui.views.settings import SettingsView
+    from sohoa.core.config import load_config
+    from sohoa.gui.views.settings import SettingsView
 
     view = SettingsView(ctx)
     qtbot.addWidget(view)
@@ -225,7 +225,7 @@ def test_no_user_facing_literal_bypasses_tr() -> None:
     }
     allowed = {"Tiếng Việt", "English", "SoHoa"}  # language endonyms and the product name
     offenders = []
-    for path in (ROOT / "ui").rglob("*.py"):
+    for path in (ROOT / "sohoa" / "gui").rglob("*.py"):
         if "demo_data" in path.name or "translations" in path.parts:
             continue  # demo rows are data (names, codes), not interface text
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_view_opens_by_shortcut(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.main_window import VIEW_CLASSES
+    from sohoa.gui.main_window import VIEW_CLASSES
 
     for n, key in enumerate(VIEW_CLASSES, start=1):
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + n), Qt.KeyboardModifier.ControlModifier)
@@ -22,8 +22,8 @@ def test_every_view_opens_by_shortcut(window, qtbot) -> None:  # type: ignore[no
 
 
 def test_interface_is_vietnamese_by_default_and_english_on_request(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-    from ui.qt_i18n import install_language
+    from sohoa.gui.main_window import MainWindow
+    from sohoa.gui.qt_i18n import install_language
 
     win = MainWindow(ctx, background=False)
     qtbot.addWidget(win)
@@ -39,8 +39,8 @@ def test_interface_is_vietnamese_by_default_and_english_on_request(ctx, qtbot) -
 
 
 def test_status_bar_shows_offline_when_repository_is_unreachable(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from app.config import save_setting
-    from ui.main_window import MainWindow
+    from sohoa.core.config import save_setting
+    from sohoa.gui.main_window import MainWindow
 
     ctx.config = save_setting(
         ctx.config, "repository.url", "http://127.0.0.1:9/"
@@ -56,7 +56,7 @@ def test_status_bar_shows_offline_when_repository_is_unreachable(ctx, qtbot) -> 
 
 
 def test_gui_command_imports_qt_lazily() -> None:
-    code = "import sys, app.cli.gui; print(any(m.startswith('PySide6') for m in sys.modules))"
+    code = "import sys, sohoa.cli.gui; print(any(m.startswith('PySide6') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
 
@@ -67,7 +67,7 @@ def test_screenshot_mode_writes_a_png_of_each_view(tmp_path: Path) -> None:
     for view in ("statistics", "queue"):
         target = tmp_path / f"{view}.png"
         out = subprocess.run(
-            [sys.executable, "-m", "app", "gui", "--screenshot", str(target), "--view", view],
+            [sys.executable, "-m", "sohoa", "gui", "--screenshot", str(target), "--view", view],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -82,7 +82,7 @@ def test_screenshot_mode_writes_a_png_of_each_view(tmp_path: Path) -> None:
 
 def test_screenshot_mode_refuses_an_unknown_view(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "app", "gui", "--screenshot", str(tmp_path / "x.png"), "--view", "nope"],
+        [sys.executable, "-m", "sohoa", "gui", "--screenshot", str(tmp_path / "x.png"), "--view", "nope"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -93,8 +93,8 @@ def test_screenshot_mode_refuses_an_unknown_view(tmp_path: Path) -> None:
 
 
 def test_an_upload_failed_for_good_raises_one_notice_that_opens_the_queue(ctx, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ui import services
-    from ui.main_window import MainWindow
+    from sohoa.gui import services
+    from sohoa.gui.main_window import MainWindow
 
     status = services.QueueStatus(True, 3, [("9", "H15 · Kết quả: chữ ký không được tin cậy")])
     monkeypatch.setattr(services, "queue_status", lambda c: status)
@@ -123,7 +123,7 @@ def test_high_dpi_screens_render_at_full_resolution(tmp_path: Path) -> None:
 
     target = tmp_path / "hidpi.png"
     out = subprocess.run(
-        [sys.executable, "-m", "app", "gui", "--screenshot", str(target), "--view", "settings"],
+        [sys.executable, "-m", "sohoa", "gui", "--screenshot", str(target), "--view", "settings"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,0 +1,308 @@
+"""The local store: SQLite (through sqlite-utils) in the user's data folder.
+
+WAL journal, ``synchronous=FULL``, and a schema versioned by ``PRAGMA user_version``
+with forward-only migrations, so an older database opened by a newer SoHoa is
+upgraded in place (inside one transaction: a failed upgrade leaves it as it was).
+Page image files live beside the database in ``pages/<dossier id>/``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from sohoa.core.errors import StoreError
+from sohoa.core.model import ColorMode, Document, DocumentKind, Dossier, OwnerType, Page, PageFlag
+from sohoa.core.paths import private_dir
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["dossiers"].create(
+        {
+            "id": str,
+            "code": str,
+            "procedure_code": str,
+            "procedure_name": str,
+            "owner_type": str,
+            "owner_id": str,
+            "owner_name": str,
+            "received_date": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["documents"].create(
+        {
+            "id": str,
+            "dossier_id": str,
+            "position": int,
+            "kind": str,
+            "title": str,
+            "component_code": str,
+            "result_code": str,
+            "issuing_agency": str,
+        },
+        pk="id",
+        foreign_keys=[("dossier_id", "dossiers", "id")],
+    )
+    db["pages"].create(
+        {
+            "id": str,
+            "document_id": str,
+            "position": int,
+            "file": str,
+            "dpi": int,
+            "color_mode": str,
+            "flags": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["dossiers"].create_index(["code"])
+    db["dossiers"].create_index(["owner_id"])
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    """Issue and validity dates, the document's lifecycle, and an event log for statistics."""
+    docs = db["documents"]
+    docs.add_column("issue_date", str)
+    docs.add_column("valid_until", str)
+    docs.add_column("status", str, not_null_default="draft")  # draft, processed, signed, queued, uploaded
+    docs.add_column("pdf_path", str)
+    db["events"].create(
+        {
+            "id": int,
+            "at": str,
+            "kind": str,
+            "dossier_id": str,
+            "document_id": str,
+            "procedure_code": str,
+            "pages": int,
+            "clerk": str,
+        },
+        pk="id",
+    )
+    db["events"].create_index(["at"])
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    """Documents reused from the repository ("once-only"), attached to a dossier (sohoa.outbox.lookup)."""
+    db["attachments"].create(
+        {
+            "id": str,
+            "dossier_id": str,
+            "remote_id": str,
+            "source_dossier_code": str,
+            "kind": str,
+            "title": str,
+            "result_code": str,
+            "sha256": str,
+            "file": str,
+            "attached_at": str,
+        },
+        pk="id",
+        foreign_keys=[("dossier_id", "dossiers", "id")],
+    )
+    db["attachments"].create_index(["dossier_id"])
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The dossiers, documents and pages of this workstation."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        private_dir(self.path.parent)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self.db = sqlite_utils.Database(self.conn)
+            self.migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(path=str(self.path), detail=str(e)) from e
+        self.path.chmod(0o600)
+
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> None:
+        """Apply the migrations between the file's version and ``target``, each in a transaction.
+
+        The version is read again under the write lock (BEGIN IMMEDIATE): another thread or process
+        opening the same new store at the same moment migrates it once, never twice.
+        """
+        while True:
+            with self.db.conn:  # BEGIN ... COMMIT, or ROLLBACK on error
+                self.conn.execute("BEGIN IMMEDIATE")
+                current = self.version
+                if current > SCHEMA_VERSION:
+                    raise StoreError(
+                        path=str(self.path),
+                        detail=f"the database is schema {current}, newer than this SoHoa ({SCHEMA_VERSION}); update SoHoa",
+                    )
+                if current >= target:
+                    return
+                MIGRATIONS[current](self.db)
+                self.conn.execute(f"PRAGMA user_version = {current + 1}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- dossiers -----------------------------------------------------------------
+    def page_dir(self, dossier_id: str) -> Path:
+        return private_dir(self.path.parent / "pages" / dossier_id)
+
+    def save_dossier(self, dossier: Dossier) -> None:
+        """Insert or replace a dossier with its documents and pages, all or nothing."""
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.db["dossiers"].upsert(
+                    {
+                        "id": dossier.id,
+                        "code": dossier.code,
+                        "procedure_code": dossier.procedure_code,
+                        "procedure_name": dossier.procedure_name,
+                        "owner_type": dossier.owner_type.value,
+                        "owner_id": dossier.owner_id,
+                        "owner_name": dossier.owner_name,
+                        "received_date": dossier.received_date.isoformat(),
+                        "created_at": _now(),
+                    },
+                    pk="id",
+                )
+                old_docs = [r["id"] for r in self.db["documents"].rows_where("dossier_id = ?", [dossier.id])]
+                for doc_id in old_docs:
+                    self.db["pages"].delete_where("document_id = ?", [doc_id])
+                self.db["documents"].delete_where("dossier_id = ?", [dossier.id])
+                for pos, doc in enumerate(dossier.documents):
+                    self.db["documents"].insert(
+                        {
+                            "id": doc.id,
+                            "dossier_id": dossier.id,
+                            "position": pos,
+                            "kind": doc.kind.value,
+                            "title": doc.title,
+                            "component_code": doc.component_code,
+                            "result_code": doc.result_code,
+                            "issuing_agency": doc.issuing_agency,
+                            "issue_date": doc.issue_date.isoformat() if doc.issue_date else None,
+                            "valid_until": doc.valid_until.isoformat() if doc.valid_until else None,
+                        },
+                    )
+                    self.db["pages"].insert_all(
+                        {
+                            "id": p.id,
+                            "document_id": doc.id,
+                            "position": i,
+                            "file": str(p.file),
+                            "dpi": p.dpi,
+                            "color_mode": p.color_mode.value,
+                            "flags": json.dumps(sorted(p.flags)),
+                        }
+                        for i, p in enumerate(doc.pages)
+                    )
+        except sqlite3.DatabaseError as e:
+            raise StoreError(path=str(self.path), detail=str(e)) from e
+
+    def load_dossier(self, dossier_id: str) -> Dossier:
+        row = self.db["dossiers"].get(dossier_id)
+        docs = []
+        for d in self.db["documents"].rows_where("dossier_id = ?", [dossier_id], order_by="position"):
+            pages = [
+                Page(
+                    file=Path(p["file"]),
+                    dpi=p["dpi"],
+                    color_mode=ColorMode(p["color_mode"]),
+                    flags={PageFlag(f) for f in json.loads(p["flags"])},
+                    id=p["id"],
+                )
+                for p in self.db["pages"].rows_where("document_id = ?", [d["id"]], order_by="position")
+            ]
+            docs.append(
+                Document(
+                    kind=DocumentKind(d["kind"]),
+                    title=d["title"],
+                    component_code=d["component_code"],
+                    result_code=d["result_code"],
+                    issuing_agency=d["issuing_agency"],
+                    issue_date=date.fromisoformat(d["issue_date"]) if d["issue_date"] else None,
+                    valid_until=date.fromisoformat(d["valid_until"]) if d["valid_until"] else None,
+                    pages=pages,
+                    id=d["id"],
+                )
+            )
+        return Dossier(
+            code=row["code"],
+            procedure_code=row["procedure_code"],
+            procedure_name=row["procedure_name"],
+            owner_type=OwnerType(row["owner_type"]),
+            owner_id=row["owner_id"],
+            owner_name=row["owner_name"],
+            received_date=date.fromisoformat(row["received_date"]),
+            documents=docs,
+            id=row["id"],
+        )
+
+    def find_dossiers(self, *, code: str | None = None, owner_id: str | None = None) -> list[dict[str, Any]]:
+        where, args = [], []
+        if code:
+            where.append("code = ?")
+            args.append(code)
+        if owner_id:
+            where.append("owner_id = ?")
+            args.append(owner_id)
+        return list(self.db["dossiers"].rows_where(" AND ".join(where) or None, args, order_by="created_at"))
+
+    def set_document_status(self, document_id: str, status: str, pdf_path: Path | None = None) -> None:
+        values: dict[str, Any] = {"status": status}
+        if pdf_path is not None:
+            values["pdf_path"] = str(pdf_path)
+        self.db["documents"].update(document_id, values)
+
+    # -- statistics -----------------------------------------------------------------
+    def record_event(
+        self,
+        kind: str,
+        *,
+        dossier_id: str = "",
+        document_id: str = "",
+        procedure_code: str = "",
+        pages: int = 0,
+        clerk: str = "",
+    ) -> None:
+        """Log one fact for the statistics: digitized, signed, uploaded or reused."""
+        self.db["events"].insert(
+            {
+                "at": _now(),
+                "kind": kind,
+                "dossier_id": dossier_id,
+                "document_id": document_id,
+                "procedure_code": procedure_code,
+                "pages": pages,
+                "clerk": clerk,
+            }
+        )

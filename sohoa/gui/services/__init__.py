@@ -1,0 +1,114 @@
+"""The thin adapter between the widgets and the core APIs (Qt-free, called from workers).
+
+Widgets never import ``sohoa.capture``, ``sohoa.processing``, ``signing`` or ``sohoa.outbox``
+directly: they call the functions here, so when a core API changes it is fixed in one
+place. Every function that may take time takes a ``progress`` object (see
+:class:`ui.workers.Progress`): ``progress(done, total, note)``, ``progress.item(x)`` and
+``progress.is_cancelled()``. Failures are raised as :class:`sohoa.core.errors.SoHoaError`.
+"""
+
+from __future__ import annotations
+
+from sohoa.gui.services.base import (
+    EVENT_KINDS,
+    AppContext,
+    NullProgress,
+    ProgressLike,
+    StatRow,
+    check_cancel,
+    known_token_modules,
+    list_tokens,
+    procedures_seen,
+    statistics,
+    store_password,
+    test_storage,
+    write_statistics_csv,
+)
+from sohoa.gui.services.capture import (
+    ScannedPage,
+    ScannerInfo,
+    ScanSession,
+    UnfinishedBatch,
+    cached_scanners,
+    discard_batch,
+    import_files,
+    list_scanners,
+    make_previews,
+    restore_batch,
+    unfinished_batches,
+)
+from sohoa.gui.services.finishing import (
+    DocOutcome,
+    PendingResult,
+    clerks_seen,
+    documents_dir,
+    enqueue,
+    finish_dossier,
+    pending_results,
+    process_pages,
+    sign_files,
+    sign_pending,
+)
+from sohoa.gui.services.queue import (
+    QueueItem,
+    QueueStatus,
+    Uploads,
+    outbox,
+    ping_repository,
+    queue_items,
+    queue_status,
+    retry_item,
+    sync_queue,
+)
+from sohoa.gui.services.reuse import ReuseHit, lookup_owner, record_reuse
+
+__all__ = [
+    "EVENT_KINDS",
+    "AppContext",
+    "DocOutcome",
+    "NullProgress",
+    "PendingResult",
+    "ProgressLike",
+    "QueueItem",
+    "QueueStatus",
+    "ReuseHit",
+    "ScanSession",
+    "ScannedPage",
+    "ScannerInfo",
+    "StatRow",
+    "UnfinishedBatch",
+    "Uploads",
+    "cached_scanners",
+    "check_cancel",
+    "clerks_seen",
+    "discard_batch",
+    "documents_dir",
+    "enqueue",
+    "finish_dossier",
+    "import_files",
+    "known_token_modules",
+    "list_scanners",
+    "list_tokens",
+    "lookup_owner",
+    "make_previews",
+    "outbox",
+    "pages_of_batch",
+    "pending_results",
+    "ping_repository",
+    "procedures_seen",
+    "process_pages",
+    "queue_items",
+    "queue_status",
+    "record_reuse",
+    "restore_batch",
+    "retry_item",
+    "scan_pages",
+    "sign_files",
+    "sign_pending",
+    "statistics",
+    "store_password",
+    "sync_queue",
+    "test_storage",
+    "unfinished_batches",
+    "write_statistics_csv",
+]

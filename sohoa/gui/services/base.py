@@ -1,0 +1,195 @@
+"""Shared parts of the adapter: the app context, progress, optional areas, statistics, settings tests."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import logging
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from sohoa.core.config import LoadedConfig, Settings, load_config
+from sohoa.core.errors import CancelledError, SoHoaError
+from sohoa.core.i18n import Text
+from sohoa.core.paths import AppPaths, app_paths
+from sohoa.core.province import ProvinceProfile, load_profile
+from sohoa.core.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class ProgressLike(Protocol):
+    def __call__(self, done: int, total: int, note: str = "") -> None: ...
+    def item(self, value: object) -> None: ...
+    def is_cancelled(self) -> bool: ...
+
+
+class NullProgress:
+    """A progress sink for callers that do not report (tests, the benchmark)."""
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self.items: list[object] = []
+
+    def __call__(self, done: int, total: int, note: str = "") -> None:
+        pass
+
+    def item(self, value: object) -> None:
+        self.items.append(value)
+
+    def is_cancelled(self) -> bool:
+        return self.cancelled.is_set()
+
+
+def check_cancel(progress: ProgressLike) -> None:
+    if progress.is_cancelled():
+        raise CancelledError()
+
+
+@dataclass
+class AppContext:
+    """What every view shares: folders, settings, the province profile and the local store."""
+
+    paths: AppPaths
+    config: LoadedConfig
+    store: Store
+    clerk: str = field(default_factory=lambda: os.environ.get("USER", "") or "clerk")
+    _profile: ProvinceProfile | None = None
+
+    @classmethod
+    def open(cls, paths: AppPaths | None = None) -> AppContext:
+        paths = (paths or app_paths()).ensure()
+        config = load_config(paths)
+        return cls(paths=paths, config=config, store=Store(paths.store_file))
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    @property
+    def profile(self) -> ProvinceProfile:
+        if self._profile is None:
+            try:
+                self._profile = load_profile(self.settings.general.province_profile)
+            except SoHoaError as e:
+                log.warning("province profile: %s; using the default", e)
+                self._profile = load_profile()
+        return self._profile
+
+    def reload_config(self) -> None:
+        self.config = load_config(self.paths)
+        self._profile = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    @contextlib.contextmanager
+    def for_worker(self) -> Iterator[AppContext]:
+        """A copy with its own store connection: workers never share the UI thread's transaction."""
+        store = Store(self.paths.store_file)
+        try:
+            yield dataclasses.replace(self, store=store)
+        finally:
+            store.close()
+
+
+# -- statistics ----------------------------------------------------------------------------
+EVENT_KINDS = ("digitized", "signed", "uploaded", "reused")
+
+
+@dataclass(frozen=True)
+class StatRow:
+    day: str
+    procedure: str
+    documents: dict[str, int]  # kind -> documents
+    pages: int  # pages digitized
+
+
+def statistics(store: Store, start: date, end: date, procedure: str = "") -> list[StatRow]:
+    """Documents digitized, signed, uploaded and reused per day and procedure (local days)."""
+    sql = (
+        "SELECT date(at, 'localtime') AS day, procedure_code, kind, COUNT(*) AS n, "
+        "SUM(CASE WHEN kind = 'digitized' THEN pages ELSE 0 END) AS p FROM events "
+        "WHERE date(at, 'localtime') BETWEEN ? AND ?"
+    )
+    args: list[Any] = [start.isoformat(), end.isoformat()]
+    if procedure:
+        sql += " AND procedure_code = ?"
+        args.append(procedure)
+    sql += " GROUP BY day, procedure_code, kind ORDER BY day, procedure_code"
+    rows: dict[tuple[str, str], StatRow] = {}
+    for day, proc, kind, n, pages in store.conn.execute(sql, args):
+        key = (day, proc or "")
+        row = rows.setdefault(key, StatRow(day, proc or "", dict.fromkeys(EVENT_KINDS, 0), 0))
+        if kind in row.documents:
+            row.documents[kind] += n
+        rows[key] = StatRow(row.day, row.procedure, row.documents, row.pages + int(pages or 0))
+    return list(rows.values())
+
+
+def procedures_seen(store: Store) -> list[str]:
+    cur = store.conn.execute(
+        "SELECT DISTINCT procedure_code FROM events WHERE procedure_code != '' ORDER BY 1"
+    )
+    return [r[0] for r in cur]
+
+
+def write_statistics_csv(rows: Iterable[StatRow], target: Path, headers: list[str]) -> Path:
+    """The monthly digitization report as CSV (UTF-8 with BOM so Excel shows Vietnamese)."""
+    from sohoa.core.fsutil import atomic_output
+
+    with atomic_output(target, mode=0o644) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(headers)
+            for r in rows:
+                writer.writerow([r.day, r.procedure, r.pages, *(r.documents[k] for k in EVENT_KINDS)])
+    return target
+
+
+# -- settings tests -----------------------------------------------------------------------------
+def known_token_modules() -> list[str]:
+    """Installed PKCS#11 modules (token drivers) for the settings list."""
+    from sohoa.signing.modules import find_modules
+
+    return [str(p) for p in find_modules()]
+
+
+def list_tokens(module: str) -> list[str]:
+    """Labels of the tokens present on ``module`` (no PIN needed)."""
+    from sohoa.core.errors import DeviceError
+
+    if not module:
+        raise DeviceError(Text(vi="Chưa chọn trình điều khiển token.", en="No token driver is selected."))
+    from sohoa.signing.tokens import list_tokens as tokens_on
+
+    return [f"{t.label} ({len(t.certificates)})" for t in tokens_on(module)]
+
+
+def store_password(url: str, username: str, password: str) -> None:
+    """Keep the repository password in the system keyring (never in the config file, never logged)."""
+    from sohoa.outbox import credentials
+
+    credentials.store_password(url, username, password)
+
+
+def test_storage(folder: Path) -> int:
+    """Write and remove a file in ``folder``; return the free bytes there."""
+    import shutil
+
+    from sohoa.core.errors import OutputError
+    from sohoa.core.fsutil import atomic_write_bytes
+
+    probe = folder / ".sohoa-write-test"
+    try:
+        atomic_write_bytes(probe, b"ok")
+        probe.unlink()
+    except OSError as e:
+        raise OutputError(path=str(folder), detail=e.strerror or str(e)) from e
+    return shutil.disk_usage(folder).free

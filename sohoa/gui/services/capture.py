@@ -1,0 +1,261 @@
+"""Scanning and importing pages, with the small images the UI shows; crash recovery."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sohoa.core.i18n import Text
+from sohoa.gui.services.base import (
+    AppContext,
+    ProgressLike,
+)
+
+log = logging.getLogger(__name__)
+
+
+# -- scanning ---------------------------------------------------------------------------------
+THUMB_PX = 220
+PREVIEW_PX = 1400
+
+
+@dataclass
+class ScannerInfo:
+    name: str  # what the driver opens, e.g. "test:0"
+    label: str  # what the clerk reads
+
+
+@dataclass
+class ScannedPage:
+    """One page on disk with the small images the UI shows (made in the worker, not the UI thread)."""
+
+    file: Path
+    thumb: Path
+    preview: Path
+    dpi: int = 300
+    color_mode: str = "color"
+    flags: set[str] = field(default_factory=set)
+    rotation: int = 0  # clockwise degrees the clerk asked for, applied before processing
+    new_document: bool = False  # the clerk split the dossier here
+    separator_code: str = ""  # a separator sheet's label ("-" when unnamed): not part of any document
+    dossier_code: str = ""  # a receipt slip's code, read from its barcode
+
+
+_scanner_cache: list[ScannerInfo] = []
+
+
+def cached_scanners() -> list[ScannerInfo]:
+    return list(_scanner_cache)
+
+
+def _drivers(ctx: AppContext) -> list[Any]:
+    from sohoa import capture as scanners
+
+    return scanners.drivers_from_config(ctx.settings.scanner)
+
+
+def list_scanners(ctx: AppContext) -> list[ScannerInfo]:
+    """Scanners the drivers find (slow on networks: call from a worker)."""
+    from sohoa import capture as scanners
+
+    drivers = _drivers(ctx)
+    try:
+        found = [
+            ScannerInfo(d.name, f"{d.vendor} {d.model} ({d.name})")
+            for d in scanners.list_all_devices(drivers)
+        ]
+    finally:
+        for d in drivers:
+            d.close()
+    configured = ctx.settings.scanner.device
+    if configured and configured not in {s.name for s in found}:
+        found.insert(0, ScannerInfo(configured, configured))
+    _scanner_cache[:] = found
+    return found
+
+
+def make_previews(image: Any, target: Path) -> tuple[Path, Path]:
+    """Write the thumbnail and preview JPEGs for a page image (a PIL image)."""
+    thumb = target.with_suffix(".thumb.jpg")
+    preview = target.with_suffix(".preview.jpg")
+    small = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+    big = small.copy()
+    big.thumbnail((PREVIEW_PX, PREVIEW_PX))
+    big.save(preview, "JPEG", quality=80)
+    big.thumbnail((THUMB_PX, THUMB_PX))
+    big.save(thumb, "JPEG", quality=80)
+    return thumb, preview
+
+
+class _Cancel:
+    """The scanners area's cancel token, backed by the worker's own cancel flag."""
+
+    def __init__(self, progress: ProgressLike) -> None:
+        self.progress = progress
+
+    def cancel(self) -> None:
+        getattr(self.progress, "cancelled", threading.Event()).set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.progress.is_cancelled()
+
+    def wait(self, timeout: float) -> bool:
+        event = getattr(self.progress, "cancelled", None)
+        return event.wait(timeout) if event is not None else False
+
+
+class ScanSession:
+    """One dossier's scanning: a journaled batch (crash recovery) that Scan and Scan more append to.
+
+    The SANE driver runs in its own process, so a hung or crashed scanner never takes the app down.
+    Create, use and close it from worker threads only (never from the UI thread).
+    """
+
+    def __init__(self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "") -> None:
+        from sohoa.capture.batch import ScanBatch
+        from sohoa.capture.settings import settings_from_profile
+        from sohoa.core.config import ScanProfile
+
+        self.ctx = ctx
+        settings = ctx.settings
+        self.device = device or settings.scanner.device
+        if not self.device:
+            from sohoa.core.errors import DeviceError
+
+            raise DeviceError(
+                Text(
+                    vi="Chưa chọn máy quét. Hãy chọn máy quét trong Cài đặt.",
+                    en="No scanner is selected. Choose one in Settings.",
+                )
+            )
+        self.profile = settings.profiles.get(profile or settings.scanner.profile) or ScanProfile()
+        self.drivers = _drivers(ctx)
+        from sohoa import capture as scanners
+
+        driver = scanners.driver_for(self.device, self.drivers)
+        self.batch = ScanBatch(
+            driver,
+            self.device,
+            settings_from_profile(self.profile),
+            out_dir,
+            recovery_root=ctx.paths.recovery,
+        )
+        from sohoa.gui.services.page_worker import warm_up
+
+        warm_up()  # the per-page helper process starts while the scanner warms up
+        self.pages: list[ScannedPage] = []
+
+    def scan(self, progress: ProgressLike, max_pages: int | None = None) -> list[ScannedPage]:
+        """Scan one session (the feeder until empty); each page reaches ``progress.item`` at once."""
+        from sohoa.capture.errors import ScanCancelledError
+
+        new: list[ScannedPage] = []
+        total = max_pages or 0
+
+        def landed(page: Any) -> None:
+            ui_page = _ui_page(self.ctx, page.path, page.dpi, page.mode, self.profile.split_on_separator)
+            new.append(ui_page)
+            progress.item(ui_page)
+            progress(len(new), total, "")
+
+        try:
+            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=_Cancel(progress))  # type: ignore[arg-type]
+        except ScanCancelledError:
+            pass  # the pages so far are kept and shown
+        self.pages.extend(new)
+        return new
+
+    def finish(self) -> None:
+        """The dossier is saved: forget the crash-recovery journal (the page files stay)."""
+        if not self.batch.closed:
+            self.batch.finish(self.batch.out_dir)
+
+    def close(self) -> None:
+        for d in self.drivers:
+            d.close()
+
+
+def import_files(
+    ctx: AppContext, files: list[Path], out_dir: Path, first: int, progress: ProgressLike
+) -> list[ScannedPage]:
+    """Insert image or PDF files as pages (every page of a PDF or multi-page TIFF), with previews."""
+    from sohoa.capture import importer
+
+    out: list[ScannedPage] = []
+
+    def landed(page: Any) -> None:
+        out.append(_ui_page(ctx, page.path, page.dpi, page.mode, False))
+        progress.item(out[-1])
+
+    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=_Cancel(progress))
+    return out
+
+
+def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool) -> ScannedPage:
+    """Previews, a quick blank check, and the page's barcode (separator sheet or receipt slip).
+
+    The image work runs in a helper process (see page_worker): on a thread of this process it
+    would hold the GIL long enough to stall the UI while the feeder runs.
+    """
+    from sohoa.gui.services.page_worker import page_info
+
+    info = page_info(
+        path, dpi, read_codes, ctx.settings.scanner.separator_pattern, ctx.settings.general.province_profile
+    )
+    page = ScannedPage(path, info.thumb, info.preview, dpi=dpi, color_mode=mode, flags=info.flags)
+    if info.separator_code is not None:
+        page.separator_code = info.separator_code
+    page.dossier_code = info.dossier_code
+    return page
+
+
+def page_flags(image: Any, dpi: int) -> set[str]:
+    """Blank, too dark, too light, blurred: the pipeline's own page analysis, run as each page lands."""
+    import numpy as np
+
+    from sohoa.core.model import ColorMode
+    from sohoa.processing.analyse import analyse
+
+    rgb = np.asarray(image.convert("RGB"))
+    gray = np.asarray(image.convert("L"))
+    paper = tuple(int(np.percentile(rgb[::8, ::8, c], 90)) for c in range(3))
+    result = analyse(rgb, gray, dpi, paper, [], (ColorMode.COLOR, ColorMode.GRAY, ColorMode.BW))  # type: ignore[arg-type]
+    return {f.value for f in result.flags}
+
+
+# -- crash recovery -----------------------------------------------------------------------------
+@dataclass
+class UnfinishedBatch:
+    id: str
+    device: str
+    created: str
+    pages: list[Path]
+    raw: Any = None
+
+
+def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
+    """Scan batches a crash left open (their pages survived, journaled one by one)."""
+    from sohoa.capture import journal
+
+    return [
+        UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
+        for b in journal.find_unfinished(ctx.paths.recovery)
+        if b.pages
+    ]
+
+
+def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[ScannedPage]:
+    """Copy the recovered pages into ``dest`` (then the batch is forgotten) with fresh previews."""
+    from sohoa.capture.journal import restore
+
+    return [_ui_page(ctx, p, 300, "color", False) for p in restore(batch.raw, dest)]
+
+
+def discard_batch(ctx: AppContext, batch: UnfinishedBatch) -> None:
+    from sohoa.capture.journal import discard
+
+    discard(batch.raw)

@@ -1,0 +1,180 @@
+"""The outbox, the uploader and the connection, for the queue view and the status bar."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sohoa.gui.services.base import (
+    AppContext,
+    ProgressLike,
+)
+
+log = logging.getLogger(__name__)
+
+
+# -- queue and connection ---------------------------------------------------------------------
+@dataclass
+class QueueStatus:
+    online: bool | None  # None: no repository configured
+    pending: int
+    failed_for_good: list[tuple[str, str]] = field(default_factory=list)  # (item id, reason)
+
+
+@dataclass
+class QueueItem:
+    id: str
+    title: str
+    state: str  # pending, uploading, failed, rejected, done
+    progress: float  # 0..1
+    reason: str
+    attempts: int
+    updated: str
+
+
+def queue_status(ctx: AppContext) -> QueueStatus:
+    """Pending count and whether the repository answers (a short timeout: this runs every 15 s)."""
+    box = outbox(ctx)
+    try:
+        pending = box.outstanding()
+        failed = [
+            (str(e.id), f"{e.dossier_code} · {e.title}: {_reason(e)}")
+            for e in box.list(state="failed", limit=50)
+        ]
+    finally:
+        box.close()
+    url = ctx.settings.repository.url
+    if not url:
+        return QueueStatus(None, pending, failed)
+    return QueueStatus(ping_repository(url, timeout=3.0), pending, failed)
+
+
+def _reason(entry: Any) -> str:
+    from sohoa.core.i18n import language
+
+    return (entry.last_error_vi if language() == "vi" and entry.last_error_vi else entry.last_error) or ""
+
+
+def ping_repository(url: str, timeout: float = 5.0) -> bool:
+    import requests
+
+    try:
+        resp = requests.get(url.rstrip("/") + "/", timeout=timeout)
+    except requests.RequestException:
+        return False
+    return resp.status_code < 500
+
+
+def outbox(ctx: AppContext) -> Any:
+    """The durable outbox of this workstation (one per data folder)."""
+    from sohoa.outbox.outbox import Outbox
+
+    return Outbox(ctx.paths.data / "outbox")
+
+
+_STATE_MAP = {
+    "pending": "pending",
+    "uploading": "uploading",
+    "uploaded": "uploading",
+    "acknowledged": "done",
+    "failed": "rejected",
+}
+
+
+def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
+    """The newest ``limit`` items of the outbox, oldest first, with the server's reason in the user's language."""
+    from datetime import datetime
+
+    box = outbox(ctx)
+    try:
+        total = sum(box.counts().values())
+        entries = box.list(limit=limit, offset=max(0, total - limit))  # a page, never 100,000 rows
+    finally:
+        box.close()
+    out = []
+    for e in entries:
+        state = _STATE_MAP.get(e.state, e.state)
+        progress = {"done": 1.0, "uploading": 0.5}.get(state, 0.0)
+        updated = datetime.fromtimestamp(e.updated_at).strftime("%d/%m %H:%M") if e.updated_at else ""
+        out.append(
+            QueueItem(
+                str(e.id), f"{e.dossier_code} · {e.title}", state, progress, _reason(e), e.failures, updated
+            )
+        )
+    return out
+
+
+def retry_item(ctx: AppContext, item_id: str) -> None:
+    box = outbox(ctx)
+    try:
+        box.retry(int(item_id))
+    finally:
+        box.close()
+
+
+def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
+    """Upload every item that is due now; return how many the repository acknowledged."""
+    from sohoa.outbox.sync import run_sync
+
+    box = outbox(ctx)
+    try:
+        report = run_sync(
+            ctx.settings.repository,
+            once=True,
+            outbox=box,
+            on_event=lambda e: _on_sync_event(ctx, box, e, progress),
+        )
+    finally:
+        box.close()
+    if report.offline:
+        from sohoa.core.errors import NetworkError
+
+        raise NetworkError(detail=report.last_error or "offline")
+    return len(report.acknowledged)
+
+
+def _on_sync_event(ctx: AppContext, box: Any, event: Any, progress: ProgressLike | None) -> None:
+    """Count an acknowledged upload in the statistics; pass byte progress to the UI."""
+    if event.kind == "acknowledged":  # this runs on the uploader's thread
+        from sohoa.outbox.stats import count_upload
+
+        count_upload(ctx.paths.store_file, box, event.item_id, clerk=ctx.clerk)
+    if progress is not None:
+        progress.item(event)
+
+
+class Uploads:
+    """The uploader running in the background while the app is open (queue area's BackgroundSync)."""
+
+    def __init__(self, ctx: AppContext, on_event: Any = None) -> None:
+        self.ctx = ctx
+        self.on_event = on_event
+        self.bg: Any = None
+
+    def start(self) -> bool:
+        """Start if a repository is configured; False (and no thread) otherwise."""
+        from sohoa.outbox.sync import BackgroundSync
+
+        if not self.ctx.settings.repository.url or self.bg is not None:
+            return False
+        box = outbox(self.ctx)
+
+        def event(e: Any) -> None:
+            _on_sync_event(self.ctx, box, e, None)
+            if self.on_event is not None:
+                self.on_event(e)
+
+        self.bg = BackgroundSync(self.ctx.settings.repository, outbox=box, on_event=event)
+        self.bg.start()
+        return True
+
+    def wake(self) -> None:
+        if self.bg is not None:
+            self.bg.wake()
+
+    def stop(self) -> None:
+        if self.bg is not None:
+            self.bg.stop()
+            self.bg.outbox.close()
+            self.bg = None

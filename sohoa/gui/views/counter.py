@@ -1,0 +1,521 @@
+"""The counter screen: the dossier form, scanning with live thumbnails, page work, Finish & sign."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sohoa.core.errors import SoHoaError
+from sohoa.gui import services
+from sohoa.gui.dossier_form import DossierForm
+from sohoa.gui.pages import PAGE_ROLE, PageStrip, Preview
+from sohoa.gui.widgets import ErrorBox, ProgressPanel, ask, ask_pin, error_text, shortcut
+from sohoa.gui.workers import Task, run_task
+
+log = logging.getLogger(__name__)
+
+
+class CounterView(QWidget):
+    """One dossier at a time: fill the form, scan, fix the pages, Finish & sign."""
+
+    def __init__(self, ctx: services.AppContext, window: QWidget | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.window_ = window
+        self.task: Task | None = None
+        self._busy = False
+        self.batch_id = uuid.uuid4().hex
+        self.next_number = 1000  # inserted files: numbered apart from the scanner's page-NNN.png
+        self.session: services.ScanSession | None = None
+        self.outcomes: list[services.DocOutcome] = []
+        self.reused: list[services.ReuseHit] = []
+        self.doc_meta: dict[str, dict[str, str]] = {}  # document key -> its kind, title, codes
+        self.current_doc = ""
+
+        # left: the form, the scanner and reuse
+        self.form = DossierForm(ctx.profile)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        group = QGroupBox(self.tr("Dossier"))
+        QVBoxLayout(group).addWidget(self.form)
+        left_layout.addWidget(group)
+        scan_group = QGroupBox(self.tr("Scanner"))
+        scan_form = QFormLayout(scan_group)
+        self.scanner = QComboBox()
+        self.scanner.setObjectName("scanner")
+        self.scanner.setEditable(True)
+        if ctx.settings.scanner.device:
+            self.scanner.addItem(ctx.settings.scanner.device, ctx.settings.scanner.device)
+        self.profile = QComboBox()
+        self.profile.setObjectName("profile")
+        for name in ctx.settings.profiles:
+            self.profile.addItem(name, name)
+        self.profile.setCurrentIndex(max(0, self.profile.findData(ctx.settings.scanner.profile)))
+        scan_form.addRow(self.tr("Scanner"), self.scanner)
+        scan_form.addRow(self.tr("Profile"), self.profile)
+        left_layout.addWidget(scan_group)
+        reuse_group = QGroupBox(self.tr("Documents already in the repository"))
+        reuse_layout = QVBoxLayout(reuse_group)
+        self.reuse_button = QPushButton(self.tr("Look up by ID number (Ctrl+L)"))
+        self.reuse_button.setObjectName("lookup")
+        self.reuse_button.clicked.connect(self.lookup_reuse)
+        self.reuse_list = QListWidget()
+        self.reuse_list.setObjectName("reuseList")
+        self.reuse_list.setMaximumHeight(110)
+        self.reuse_list.itemChanged.connect(self._reuse_ticked)
+        reuse_layout.addWidget(self.reuse_button)
+        reuse_layout.addWidget(self.reuse_list)
+        left_layout.addWidget(reuse_group)
+        left_layout.addStretch(1)
+
+        # centre: the tool bar and the pages; right: the preview
+        self.pages = PageStrip()
+        self.preview = Preview()
+        self.toolbar = QToolBar()
+        self.page_toolbar = QToolBar()
+        self.zoom_toolbar = QToolBar()
+        self.actions_: dict[str, QAction] = {}
+        for key, text, keys, slot in (
+            ("scan", self.tr("Scan"), "F5", self.scan),
+            ("scanMore", self.tr("Scan more"), "Shift+F5", lambda: self.scan(more=True)),
+            ("rescan", self.tr("Rescan page"), "Ctrl+Shift+R", self.rescan_page),
+            ("insert", self.tr("Insert pages…"), "Ctrl+I", self.insert_pages),
+            ("rotate", self.tr("Rotate"), "Ctrl+R", lambda: self.pages.rotate_selected(90)),
+            ("delete", self.tr("Delete page"), "Del", self.delete_pages),
+            ("split", self.tr("New document here"), "Ctrl+D", self.pages.split_at_current),
+            ("moveLeft", self.tr("Move left"), "Alt+Left", lambda: self._move(-1)),
+            ("moveRight", self.tr("Move right"), "Alt+Right", lambda: self._move(1)),
+            ("zoomIn", self.tr("Zoom in"), "Ctrl++", self.preview.zoom_in),
+            ("zoomOut", self.tr("Zoom out"), "Ctrl+-", self.preview.zoom_out),
+            ("zoomFit", self.tr("Fit"), "Ctrl+0", lambda: self.preview.set_zoom(0)),
+            ("new", self.tr("New dossier"), "Ctrl+N", self.new_dossier),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(key)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)  # scoped to this view: other views reuse the same keys
+            action.setToolTip(f"{text} ({keys})")
+            action.triggered.connect(lambda _=False, s=slot: s())
+            self.actions_[key] = action
+            if key == "new":
+                continue  # a button in the bottom bar, below
+            bar = (
+                self.toolbar
+                if key in ("scan", "scanMore", "rescan", "insert")
+                else self.zoom_toolbar
+                if key.startswith("zoom")
+                else self.page_toolbar
+            )
+            bar.addAction(action)
+            if key in ("split", "moveRight"):
+                bar.addSeparator()
+        shortcut(self, "Ctrl+L", self.lookup_reuse)
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.toolbar)
+        centre_layout.addWidget(self.page_toolbar)
+        centre_layout.addWidget(self.pages, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        centre_layout.addWidget(self.summary)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(centre)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.zoom_toolbar)
+        right_layout.addWidget(self.preview, 1)
+        splitter.addWidget(right)
+        splitter.setSizes([330, 560, 370])
+
+        bottom = QHBoxLayout()
+        self.progress = ProgressPanel()
+        self.progress.cancel_requested.connect(self.cancel)
+        self.finish_unsigned = QPushButton(self.tr("Finish, sign later (Ctrl+Shift+Enter)"))
+        self.finish_unsigned.setObjectName("finishUnsigned")
+        shortcut(self, "Ctrl+Shift+Return", self.finish_unsigned.click)
+        self.finish_unsigned.clicked.connect(lambda: self.finish(sign=False))
+        self.finish_button = QPushButton(self.tr("Finish && sign (Ctrl+Enter)"))
+        self.finish_button.setObjectName("finish")
+        shortcut(self, "Ctrl+Return", self.finish_button.click)
+        self.finish_button.setDefault(True)
+        self.finish_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
+        self.finish_button.clicked.connect(lambda: self.finish(sign=True))
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result")
+        self.result_label.setWordWrap(True)
+        bottom.addWidget(self.progress, 2)
+        bottom.addWidget(self.result_label, 2)
+        self.new_button = QPushButton(self.tr("New dossier") + " (Ctrl+N)")
+        self.new_button.setObjectName("newDossier")
+        self.new_button.clicked.connect(lambda: self.new_dossier())
+        bottom.addWidget(self.new_button)
+        bottom.addWidget(self.finish_unsigned)
+        bottom.addWidget(self.finish_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self.pages.currentItemChanged.connect(self._on_current)
+        self.pages.pages_changed.connect(self._update_summary)
+        self.pages.pages_changed.connect(
+            lambda: self._switch_document(self._document_key(self.pages.currentRow()))
+        )
+        self._update_summary()
+        self.setTabOrder(self.form.result_code, self.scanner)
+
+    # -- state -----------------------------------------------------------------------------------
+    def busy(self) -> bool:
+        """True from the start of a scan, import or finish until its last result is shown."""
+        return self._busy
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.progress.label.setText(self.tr("Cancelling…"))
+            self.progress.cancel_button.setEnabled(False)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        for key in ("scan", "scanMore", "rescan", "insert", "new"):
+            self.actions_[key].setEnabled(not busy)
+        self.finish_button.setEnabled(not busy)
+        self.finish_unsigned.setEnabled(not busy)
+        if busy:
+            self.progress.start(text)
+        else:
+            self.progress.stop()
+
+    def _update_summary(self) -> None:
+        pages = self.pages.pages()
+        docs = self.pages.documents()
+        flagged = sum(1 for p in pages if p.flags)
+        text = self.tr("%n page(s)", "", len(pages)) + " · " + self.tr("%n document(s)", "", len(docs))
+        if flagged:
+            text += " · " + self.tr("%n page(s) to check", "", flagged)
+        self.summary.setText(text)
+
+    def _on_current(self, item: object, _prev: object = None) -> None:
+        self.preview.show_page(item.data(PAGE_ROLE) if item is not None else None)  # type: ignore[attr-defined]
+        self._switch_document(self._document_key(self.pages.currentRow()))
+
+    def _document_key(self, row: int) -> str:
+        """The first page's file of the document holding ``row``: a document's identity while editing."""
+        if row < 0:
+            return ""
+        key = ""
+        for i, page in enumerate(self.pages.pages()):
+            if page.separator_code:
+                key = ""
+                continue
+            if not key or page.new_document:
+                key = str(page.file)
+            if i == row:
+                return key
+        return key
+
+    def _switch_document(self, key: str) -> None:
+        """Keep the form's document fields per document: a split dossier's parts differ (result, component)."""
+        if key == self.current_doc:
+            return
+        if self.current_doc:
+            self.doc_meta[self.current_doc] = self.form.document_fields()
+        if key in self.doc_meta:
+            self.form.fill(**self.doc_meta[key])
+        self.current_doc = key
+
+    def _move(self, step: int) -> None:
+        row = self.pages.currentRow()
+        self.pages.move_page(row, row + step)
+
+    def _page_dir(self) -> Path:
+        return self.ctx.paths.pages / self.batch_id
+
+    # -- scanning --------------------------------------------------------------------------------
+    def scan(self, more: bool = False, replace_row: int | None = None) -> None:
+        """Scan in a worker; every page appears as soon as the scanner hands it over."""
+        if self.busy():
+            return
+        if not more and replace_row is None and self.pages.count():
+            answer = ask(
+                self, self.tr("Scan"), self.tr("Replace the pages already scanned? (No: add them at the end)")
+            )
+            if answer:
+                self.pages.clear()
+                old, self.session = self.session, None
+                if old is not None:  # the replaced pages leave the crash-recovery journal too
+                    run_task(lambda p: (old.batch.abandon(), old.close()))
+        device = self.scanner.currentData() or self.scanner.currentText().strip()
+        profile = self.profile.currentData()
+        out_dir = self._page_dir()
+        ctx = self.ctx
+        one = replace_row is not None
+
+        def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
+            session = self.session
+            if session is None or session.device != (device or ctx.settings.scanner.device):
+                if session is not None:
+                    session.close()
+                session = self.session = services.ScanSession(ctx, out_dir, device, profile)
+            return session.scan(progress, max_pages=1 if one else None)
+
+        def item(page: object) -> None:
+            assert isinstance(page, services.ScannedPage)
+            if page.dossier_code and not self.form.code.text():
+                self.form.fill(code=page.dossier_code)  # the receipt slip's barcode
+            if replace_row is not None:
+                self.pages.replace_page(replace_row, page)
+                self.pages.select_row(replace_row)
+            else:
+                self.pages.add_page(page)
+                self.pages.select_row(self.pages.count() - 1)
+
+        self._set_busy(True, self.tr("Scanning…"))
+        self.task = run_task(
+            work,
+            item=item,
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, self.tr("Scanning page {n}…").format(n=d + 1)
+            ),
+            done=lambda pages: self._scan_done(pages),
+            failed=self._failed,
+            finished=lambda: self._set_busy(False),
+        )
+
+    def _scan_done(self, pages: list[services.ScannedPage]) -> None:
+        self.result_label.setText(self.tr("%n page(s) scanned.", "", len(pages)))
+        self.result_label.setStyleSheet("")
+
+    def rescan_page(self) -> None:
+        row = self.pages.currentRow()
+        if row < 0:
+            return
+        self.scan(replace_row=row)
+
+    def insert_pages(self, files: list[str] | None = None) -> None:
+        """Insert image files after the current page (from a file dialog, or given by a test)."""
+        if files is None:
+            files, _ = QFileDialog.getOpenFileNames(
+                self, self.tr("Insert pages"), "", self.tr("Images (*.png *.jpg *.jpeg *.tif *.tiff)")
+            )
+        if not files:
+            return
+        at = self.pages.currentRow() + 1 if self.pages.currentRow() >= 0 else self.pages.count()
+        out_dir = self._page_dir()
+        first = self.next_number
+        self.next_number += 1000  # a PDF may hold many pages
+
+        ctx = self.ctx
+
+        def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
+            return services.import_files(ctx, [Path(f) for f in files], out_dir / "imported", first, progress)
+
+        def done(pages: list[services.ScannedPage]) -> None:
+            for i, page in enumerate(pages):
+                self.pages.add_page(page, at + i)
+            self.pages.select_row(at)
+
+        self._set_busy(True, self.tr("Importing…"))
+        self.task = run_task(work, done=done, failed=self._failed, finished=lambda: self._set_busy(False))
+
+    def delete_pages(self) -> None:
+        self.pages.delete_selected()
+        self._on_current(self.pages.currentItem())
+
+    def restore_batch(self, batch: services.UnfinishedBatch) -> None:
+        """Bring back the pages of a batch interrupted by a crash (copied, with fresh previews)."""
+        ctx = self.ctx
+        out_dir = self._page_dir() / "recovered"
+
+        def done(pages: list[services.ScannedPage]) -> None:
+            for page in pages:
+                self.pages.add_page(page)
+            self.result_label.setText(self.tr("%n page(s) recovered.", "", len(pages)))
+
+        self._set_busy(True, self.tr("Recovering…"))
+        self.task = run_task(
+            lambda p: services.restore_batch(ctx, batch, out_dir),
+            done=done,
+            failed=self._failed,
+            finished=lambda: self._set_busy(False),
+        )
+
+    # -- reuse ---------------------------------------------------------------------------------
+    def lookup_reuse(self) -> None:
+        owner_id = self.form.owner_id.text().strip()
+        if not owner_id or "ownerId" in self.form.errors():
+            self.form.show_all_errors()
+            self.result_label.setText(self.tr("Enter a valid ID number first."))
+            return
+        ctx = self.ctx
+        self.reuse_list.clear()
+        self.reuse_list.addItem(self.tr("Looking up…"))
+
+        def done(hits: list[services.ReuseHit]) -> None:
+            self.reuse_list.clear()
+            self.reused = hits
+            if not hits:
+                self.reuse_list.addItem(self.tr("Nothing in the repository for this ID number."))
+            for hit in hits:
+                item = QListWidgetItem(f"{hit.title} · {hit.result_code} · {hit.issued}")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)  # Space or a click ticks it: attach
+                item.setToolTip(self.tr("Tick to attach this document to the dossier instead of scanning it"))
+                self.reuse_list.addItem(item)
+
+        def failed(error: BaseException) -> None:
+            self.reuse_list.clear()
+            self.reuse_list.addItem(error_text(error))
+
+        run_task(lambda p: services.lookup_owner(ctx, owner_id), done=done, failed=failed)
+
+    def _reuse_ticked(self, item: QListWidgetItem) -> None:
+        row = self.reuse_list.row(item)
+        if 0 <= row < len(self.reused):
+            self.reused[row].attached = item.checkState() == Qt.CheckState.Checked
+
+    # -- finishing -----------------------------------------------------------------------------
+    def finish(self, sign: bool = True) -> None:
+        """Validate, then (one PIN) build the PDF/A of each document, sign and queue them."""
+        if self.busy():
+            return
+        try:
+            dossier = self.form.dossier()
+        except SoHoaError as e:
+            self.form.show_all_errors()
+            self.result_label.setText(error_text(e))
+            self.result_label.setStyleSheet("color: #b3261e;")
+            return
+        groups = self.pages.documents()
+        if not groups:
+            self.result_label.setText(self.tr("Scan or insert the pages first."))
+            self.result_label.setStyleSheet("color: #b3261e;")
+            return
+        documents = []
+        if self.current_doc:
+            self.doc_meta[self.current_doc] = self.form.document_fields()
+        current = self.form.document_fields()
+        titles: list[str] = []
+        for pages in groups:
+            self.form.fill(**self.doc_meta.get(str(pages[0].file), current))
+            if not self.form.valid:  # this document's own codes are wrong: show it and stop
+                self.pages.select_row(self.pages.pages().index(pages[0]))
+                self.form.show_all_errors()
+                self.result_label.setText("; ".join(self.form.errors().values()))
+                self.result_label.setStyleSheet("color: #b3261e;")
+                return
+            doc = self.form.document()
+            titles.append(doc.title)
+            documents.append((doc, pages))
+        self.form.fill(**current)
+        for n, (doc, _pages) in enumerate(documents, start=1):
+            if titles.count(doc.title) > 1:
+                doc.title = f"{doc.title} ({n})"  # same title twice: number them
+        pin = None
+        if sign:
+            s = self.ctx.settings.signing
+            if not s.pkcs11_module or not s.token_label:
+                self.result_label.setText(
+                    self.tr("No token is set up. Choose one in Settings, or finish and sign later.")
+                )
+                self.result_label.setStyleSheet("color: #b3261e;")
+                return
+            pin = ask_pin(self, s.token_label, len(documents))
+            if not pin:
+                return
+        ctx = self.ctx
+        attach = [h for h in self.reused if h.attached]
+
+        session = self.session
+
+        def work(progress: services.ProgressLike) -> list[services.DocOutcome]:
+            out = services.finish_dossier(ctx, dossier, documents, pin, progress)
+            for hit in attach:
+                services.record_reuse(ctx, dossier, hit)
+            if session is not None:
+                session.finish()  # saved: the crash-recovery journal is no longer needed
+            return out
+
+        self._set_busy(True, self.tr("Building the PDF/A…"))
+        self.task = run_task(
+            work,
+            progress=lambda d, t, n: self.progress.update_progress(
+                d, t, n or self.tr("Processing page {d} of {t}…").format(d=d, t=t)
+            ),
+            done=self._finished,
+            failed=self._failed,
+            finished=lambda: self._set_busy(False),
+        )
+
+    def _finished(self, outcomes: list[services.DocOutcome]) -> None:
+        self.outcomes = outcomes
+        names = {
+            "processed": self.tr("ready for signing"),
+            "signed": self.tr("signed"),
+            "queued": self.tr("signed and queued"),
+            "failed": self.tr("failed"),
+        }
+        lines = [
+            f"{o.title}: {names.get(o.status, o.status)}" + (f" – {o.message}" if o.message else "")
+            for o in outcomes
+        ]
+        bad = any(o.status == "failed" for o in outcomes)
+        self.result_label.setText("\n".join(lines))
+        self.result_label.setStyleSheet("color: #b3261e;" if bad else "color: #1b7f2a;")
+        if self.window_ is not None and hasattr(self.window_, "queue_changed"):
+            self.window_.queue_changed.emit()  # type: ignore[attr-defined]
+        if not bad:
+            self.new_dossier(keep_result=True, force=True)
+
+    def _failed(self, error: BaseException) -> None:
+        self.result_label.setText(error_text(error))
+        self.result_label.setStyleSheet("color: #b3261e;")
+        ErrorBox.show(self, error)
+
+    def new_dossier(self, keep_result: bool = False, force: bool = False) -> None:
+        if self.busy() and not force:
+            return
+        self.form.clear()
+        self.pages.clear()
+        self.preview.show_page(None)
+        self.reuse_list.clear()
+        self.reused = []
+        self.doc_meta.clear()
+        self.current_doc = ""
+        self.batch_id = uuid.uuid4().hex
+        self.next_number = 1000
+        old, self.session = self.session, None
+        if old is not None:
+            run_task(lambda p: old.close())  # stops the driver process off the UI thread
+        if not keep_result:
+            self.result_label.clear()
+        self.form.code.setFocus()
+
+    def show_demo(self) -> None:
+        from sohoa.gui.demo_data import fill_counter
+
+        fill_counter(self)

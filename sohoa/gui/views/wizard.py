@@ -1,0 +1,166 @@
+"""The first-run wizard: language, scanner, token, repository, each with a test, saved to the config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sohoa.core.config import LoadedConfig, load_config, save_setting
+from sohoa.core.errors import SoHoaError
+from sohoa.core.paths import AppPaths
+from sohoa.gui import services
+from sohoa.gui.widgets import error_text
+from sohoa.gui.workers import run_task
+
+
+class FirstRunWizard(QWizard):
+    """Shown when there is no config file yet; locked settings are shown but cannot be changed."""
+
+    def __init__(self, paths: AppPaths, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths.ensure()
+        self.config: LoadedConfig = load_config(self.paths)
+        self.setWindowTitle(self.tr("Welcome to SoHoa"))
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Finish"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+        self.fields_: dict[str, QWidget] = {}
+        self.results: dict[str, QLabel] = {}
+
+        lang = QComboBox()
+        lang.addItem("Tiếng Việt", "vi")
+        lang.addItem("English", "en")
+        agency = QLineEdit()
+        self._page(
+            self.tr("Language and agency"),
+            [
+                ("general.language", self.tr("Language"), lang),
+                ("general.agency_name", self.tr("Agency name"), agency),
+            ],
+            None,
+        )
+        device = QComboBox()
+        device.setEditable(True)
+        self._page(self.tr("Scanner"), [("scanner.device", self.tr("Scanner"), device)], "scanner")
+        module = QComboBox()
+        module.setEditable(True)
+        for m in services.known_token_modules():
+            module.addItem(m, m)
+        self._page(
+            self.tr("Token"),
+            [
+                ("signing.pkcs11_module", self.tr("Token driver"), module),
+                ("signing.token_label", self.tr("Token"), QLineEdit()),
+            ],
+            "signing",
+        )
+        self._page(
+            self.tr("Repository"),
+            [
+                ("repository.url", self.tr("Repository address"), QLineEdit()),
+                ("repository.username", self.tr("User name"), QLineEdit()),
+            ],
+            "repository",
+        )
+
+    def _page(self, title: str, rows: list[tuple[str, str, QWidget]], test: str | None) -> None:
+        page = QWizardPage()
+        page.setTitle(title)
+        form = QFormLayout(page)
+        for key, label, widget in rows:
+            widget.setObjectName(key)
+            locked = self.config.is_locked(key)
+            widget.setEnabled(not locked)
+            if locked:
+                widget.setToolTip(self.tr("Locked by the administrator"))
+            current = self._current(key)
+            if isinstance(widget, QComboBox):
+                index = widget.findData(current)
+                if index < 0 and current:
+                    widget.addItem(str(current), current)
+                    index = widget.count() - 1
+                widget.setCurrentIndex(max(index, 0))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(str(current or ""))
+            self.fields_[key] = widget
+            form.addRow(label, widget)
+        if test:
+            button = QPushButton(self.tr("Test"))
+            button.setObjectName(f"test-{test}")
+            result = QLabel()
+            result.setWordWrap(True)
+            self.results[test] = result
+            button.clicked.connect(lambda _=False, t=test: self.run_test(t))
+            form.addRow(button, result)
+        self.addPage(page)
+
+    def _current(self, key: str) -> Any:
+        section, name = key.split(".")
+        return getattr(getattr(self.config.settings, section), name)
+
+    def value(self, key: str) -> Any:
+        widget = self.fields_[key]
+        if isinstance(widget, QComboBox):
+            data = widget.currentData()
+            return (
+                data
+                if data is not None and widget.currentText() == widget.itemText(widget.currentIndex())
+                else widget.currentText().strip()
+            )
+        return widget.text().strip()  # type: ignore[attr-defined]
+
+    def run_test(self, name: str) -> None:
+        label = self.results[name]
+        label.setText(self.tr("Testing…"))
+        paths = self.paths
+        module = self.value("signing.pkcs11_module")
+        url = self.value("repository.url")
+
+        def work(progress: object) -> str:
+            if name == "scanner":
+                ctx = services.AppContext.open(paths)
+                try:
+                    found = services.list_scanners(ctx)
+                finally:
+                    ctx.close()
+                return ", ".join(s.name for s in found) or self.tr("No scanner found.")
+            if name == "signing":
+                return ", ".join(services.list_tokens(module)) or self.tr("No token found.")
+            return (
+                self.tr("The repository answers.")
+                if services.ping_repository(url)
+                else self.tr("The repository does not answer.")
+            )
+
+        def done(text: str) -> None:
+            label.setText(text)
+            if name == "scanner":
+                box = self.fields_["scanner.device"]
+                assert isinstance(box, QComboBox)
+                for s in services.cached_scanners():
+                    if box.findData(s.name) < 0:
+                        box.addItem(s.label, s.name)
+
+        self.test_task = run_task(work, done=done, failed=lambda e: label.setText(error_text(e)))
+
+    def accept(self) -> None:
+        """Save every unlocked value; stay open and say why if one is refused."""
+        try:
+            for key, widget in self.fields_.items():
+                if widget.isEnabled():
+                    self.config = save_setting(self.config, key, self.value(key))
+        except SoHoaError as e:
+            self.currentPage().setSubTitle(error_text(e))
+            return
+        super().accept()

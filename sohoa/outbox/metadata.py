@@ -1,0 +1,96 @@
+"""A queued document's metadata and its wire form in the national portal's vocabulary.
+
+Portal words (Cổng Dịch vụ công quốc gia) are used where the portal has one:
+MaHoSo, MaTTHC, MaThanhPhanHoSo, MaGiayToKetQua, TenGiayTo; the rest use plain
+English names. The full mapping is in docs/metadata.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sohoa.core.identifiers import (
+    normalize_text,
+    validate_component_code,
+    validate_dossier_code,
+    validate_owner_id,
+    validate_procedure_code,
+    validate_result_code,
+)
+from sohoa.core.model import DocumentKind
+from sohoa.core.province import ProvinceProfile
+
+# our field -> wire key (portal vocabulary where it exists)
+WIRE_KEYS = {
+    "dossier_code": "MaHoSo",
+    "procedure_code": "MaTTHC",
+    "component_code": "MaThanhPhanHoSo",
+    "result_code": "MaGiayToKetQua",
+    "title": "TenGiayTo",
+    "kind": "kind",
+    "owner_id": "owner_id",
+    "owner_type": "owner_type",
+    "sha256": "sha256",
+    "size": "size",
+    "page_count": "page_count",
+    "signer": "signer",
+    "filename": "filename",
+}
+
+
+@dataclass
+class DocumentMetadata:
+    """What the clerk and the file say about one document; ``sha256``/``size`` are set on enqueue."""
+
+    dossier_code: str
+    kind: DocumentKind
+    title: str = ""
+    procedure_code: str = ""
+    component_code: str = ""
+    result_code: str = ""
+    owner_id: str = ""
+    owner_type: str = "person"
+    sha256: str = ""
+    size: int = 0
+    page_count: int = 0
+    signer: str = ""
+    filename: str = ""
+
+    def validated(self, profile: ProvinceProfile | None = None) -> DocumentMetadata:
+        """Normalise and check every code (raises sohoa.core.errors.ValidationError)."""
+        from sohoa.core.errors import ValidationError
+        from sohoa.core.i18n import Text
+
+        self.kind = DocumentKind(self.kind)
+        self.dossier_code = validate_dossier_code(self.dossier_code, profile)
+        if self.procedure_code:
+            self.procedure_code = validate_procedure_code(self.procedure_code, profile)
+        if self.component_code:
+            self.component_code = validate_component_code(self.component_code, profile)
+        if self.result_code:
+            self.result_code = validate_result_code(self.result_code, profile)
+        elif self.kind.needs_result_code:
+            raise ValidationError(
+                Text(
+                    vi="Tài liệu loại '{kind}' là kết quả giải quyết nên phải có mã kết quả (--result-code)",
+                    en="A '{kind}' document is a result, so it needs a result code (--result-code)",
+                ),
+                kind=self.kind.value,
+            )
+        if self.owner_id:
+            self.owner_id = validate_owner_id(self.owner_id, self.owner_type)
+        self.title = normalize_text(self.title)
+        return self
+
+    def to_wire(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = DocumentKind(self.kind).value
+        return {WIRE_KEYS[k]: v for k, v in data.items()}
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> DocumentMetadata:
+        back = {v: k for k, v in WIRE_KEYS.items()}
+        values = {back[k]: v for k, v in data.items() if k in back}
+        values["kind"] = DocumentKind(values["kind"])
+        return cls(**values)

@@ -1,0 +1,185 @@
+"""The job runner: pages in parallel worker processes, then one validated PDF/A.
+
+Inputs are checked first (nothing starts on a bad input), pages are processed in a pool
+of worker processes (one per core; each runs one single-threaded Tesseract), and the PDF
+is assembled in input order, validated, and renamed into place. A failure or a cancel at
+any point leaves no output file; the job's work folder is always removed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from sohoa.core.errors import CancelledError, InputError, OutputError, SoHoaError
+from sohoa.core.i18n import Text
+from sohoa.core.model import ColorMode
+from sohoa.core.paths import app_paths, private_dir
+from sohoa.processing import ocr
+from sohoa.processing.encode import EncodedImage
+from sohoa.processing.options import PageReport, PdfMetadata, ProcessOptions, ProcessReport
+from sohoa.processing.page import PageResult, process_page
+from sohoa.processing.pdfa import PdfPage, write_pdfa
+from sohoa.processing.sources import PageSource, list_pages
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, PageReport], None]
+Cancel = Callable[[], bool] | threading.Event
+
+NO_INPUT = Text(
+    vi="Không có tệp đầu vào nào. Hãy chọn ít nhất một ảnh quét hoặc tệp PDF.",
+    en="No input files were given. Choose at least one scanned image or PDF.",
+)
+NO_PAGES_LEFT = Text(
+    vi="Mọi trang đều trắng và đã bị bỏ nên không có gì để lưu. Hãy quét lại, hoặc bỏ tùy chọn bỏ trang trắng.",
+    en="Every page is blank and was dropped, so there is nothing to save. Scan again, or turn off dropping blank pages.",
+)
+
+
+def _worker(src: PageSource, number: int, options: ProcessOptions, work: str) -> tuple[str, Any]:
+    """Run one page; typed errors come back as data (their constructor does not pickle)."""
+    try:
+        return "ok", process_page(src, number, options, Path(work))
+    except SoHoaError as e:
+        return "error", (type(e).__module__, type(e).__qualname__, e.params)
+
+
+def _raise_from(payload: tuple[str, str, dict[str, Any]]) -> None:
+    module, qualname, params = payload
+    cls = getattr(importlib.import_module(module), qualname)
+    raise cls(**params)
+
+
+def _cancelled(cancel: Cancel | None) -> bool:
+    if cancel is None:
+        return False
+    return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
+
+
+def worker_count(options: ProcessOptions, pages: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(options.jobs or cores, pages))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: never fork a process that runs Qt or other threads (the UI calls us from one)
+    return multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+
+
+def _run_pages(
+    sources: list[PageSource],
+    options: ProcessOptions,
+    work: Path,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> list[PageResult]:
+    results: dict[int, PageResult] = {}
+    total = len(sources)
+
+    def done(i: int, status: str, payload: Any) -> None:
+        if status == "error":
+            _raise_from(payload)
+        results[i] = payload
+        if progress:
+            progress(len(results), total, payload.report)
+
+    jobs = worker_count(options, total)
+    if jobs == 1:
+        for i, src in enumerate(sources):
+            if _cancelled(cancel):
+                raise CancelledError()
+            done(i, *_worker(src, i + 1, options, str(work)))
+        return [results[i] for i in range(total)]
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    try:
+        pending: dict[Future[tuple[str, Any]], int] = {}
+        queue = list(enumerate(sources))
+        while queue or pending:
+            while queue and len(pending) < jobs * 2:  # a short queue keeps memory flat on long jobs
+                i, src = queue.pop(0)
+                pending[pool.submit(_worker, src, i + 1, options, str(work))] = i
+            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if _cancelled(cancel):
+                raise CancelledError()
+            for fut in finished:
+                done(pending.pop(fut), *fut.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [results[i] for i in range(total)]
+
+
+def _pdf_page(result: PageResult) -> PdfPage:
+    mode = ColorMode(result.report.color_mode)
+    data = Path(result.image_file).read_bytes()
+    image = EncodedImage(
+        result.image_kind, mode, result.width, result.height, data, result.black_is_1, result.image_scale
+    )
+    patches = [
+        (x, y, EncodedImage("jpeg", ColorMode.COLOR, w, h, Path(f).read_bytes()))
+        for x, y, f, w, h in result.patches
+    ]
+    return PdfPage(image=image, dpi=result.report.dpi, words=result.words, patches=patches)
+
+
+def process_document(
+    inputs: list[Path],
+    out_pdf: Path,
+    options: ProcessOptions | None = None,
+    metadata: PdfMetadata | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ProcessReport:
+    """Process ``inputs`` (images and PDFs, in order) into one validated PDF/A-2b at ``out_pdf``.
+
+    ``progress(done, total, page_report)`` is called as pages finish (from this thread);
+    ``cancel`` (a callable or a threading.Event) is polled and stops the job with
+    CancelledError. Raises a typed SoHoaError on bad input, a missing Tesseract language,
+    an OCR failure or a failed PDF/A validation; ``out_pdf`` is then left untouched.
+    """
+    options = options or ProcessOptions()
+    metadata = metadata or PdfMetadata()
+    started = time.monotonic()
+    if options.ocr:
+        ocr.check_languages(options.languages)
+    if not inputs:
+        raise InputError(NO_INPUT)
+    sources = list_pages([Path(p) for p in inputs])
+    work = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(app_paths().work)))
+    try:
+        results = _run_pages(sources, options, work, progress, cancel)
+        kept = [r for r in results if r.report.included]
+        if not kept:
+            raise OutputError(NO_PAGES_LEFT)
+        if _cancelled(cancel):
+            raise CancelledError()
+        size = write_pdfa([_pdf_page(r) for r in kept], Path(out_pdf), metadata)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report = ProcessReport(
+        output=str(out_pdf),
+        pages=[r.report for r in results],
+        pdfa_valid=True,
+        seconds=time.monotonic() - started,
+        bytes=size,
+    )
+    log.info(
+        "processed %d pages into %s (%d bytes) in %.1f s",
+        len(results),
+        Path(out_pdf).name,
+        size,
+        report.seconds,
+    )
+    return report
