@@ -183,7 +183,15 @@ def test_sohoa_command_runs_as_a_program(token: SoftHsmToken, plain_pdf: Path, t
     )
     assert proc.returncode == 0, proc.stderr
     assert token.pin not in proc.stdout + proc.stderr
-    verify = [sys.executable, "-m", "sohoa", "verify", str(out / plain_pdf.name), "--trust", str(token.ca_pem)]
+    verify = [
+        sys.executable,
+        "-m",
+        "sohoa",
+        "verify",
+        str(out / plain_pdf.name),
+        "--trust",
+        str(token.ca_pem),
+    ]
     assert subprocess.run(verify, env=env, capture_output=True, timeout=120).returncode == 0
     unsigned = subprocess.run(
         [sys.executable, "-m", "sohoa", "verify", str(plain_pdf)], env=env, capture_output=True, timeout=120
