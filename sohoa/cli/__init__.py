@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "sohoa.cli.doctor",
     "sohoa.cli.demo",
     "sohoa.cli.gui",
+    "sohoa.cli.report",
 ]
 
 _UNEXPECTED = Text(

@@ -20,6 +20,7 @@ import sqlite_utils
 from sohoa.core.errors import StoreError
 from sohoa.core.model import ColorMode, Document, DocumentKind, Dossier, OwnerType, Page, PageFlag
 from sohoa.core.paths import private_dir
+from sohoa.core.register_schema import register_tables
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -113,6 +114,7 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS.append(register_tables)  # v4 (issue 15): the dossier register (sohoa.core.register_schema)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
