@@ -35,7 +35,8 @@ class ProvinceProfile:
     component_code: CodeFormat
     source: str
     connector: str = "reference"  # which repository connector this province speaks (CONNECTORS)
-    portal: dict[str, str] = dataclasses.field(default_factory=dict)  # the portal connector's per-province words
+    # the portal connector's per-province words ([portal] in the profile)
+    portal: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def bundled_profiles() -> list[str]:
