@@ -146,8 +146,9 @@ def record_finished(store: Store, dossier: Dossier) -> RegisteredDossier:
 
 
 def _document_state(store: Store, doc: Document) -> tuple[ComponentState, str]:
-    row = next(iter(store.db["documents"].rows_where("id = ?", [doc.id], select="status")), None)
-    status = (row or {}).get("status") or "draft"
+    column = "state" if "state" in store.db["documents"].columns_dict else "status"  # lifecycle (issue 12)
+    row = next(iter(store.db["documents"].rows_where("id = ?", [doc.id], select=column)), None)
+    status = (row or {}).get(column) or "draft"
     if status in DIGITIZED_STATUSES:
         return ComponentState.DIGITIZED, ""
     return ComponentState.NOT_DIGITIZED, PENDING if status in ("draft", "scanned") else status
