@@ -47,7 +47,10 @@ def test_view_shows_the_register(ctx, qtbot, tmp_path: Path) -> None:  # type: i
     image = view.grab().toImage()
     assert image.width() > 0 and image.pixelColor(400, 200).isValid()
     out = view.export("xlsx", tmp_path / "r.xlsx")
-    assert out is not None and openpyxl.load_workbook(out).worksheets[0].cell(row=2, column=2).value == "H15.50.07"
+    assert (
+        out is not None
+        and openpyxl.load_workbook(out).worksheets[0].cell(row=2, column=2).value == "H15.50.07"
+    )
 
 
 def test_view_with_an_empty_register_and_a_bad_export_target(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
