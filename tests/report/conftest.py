@@ -23,6 +23,21 @@ def store() -> Iterator[Store]:
     s.close()
 
 
+PATH = ["scanned", "processed", "signed", "queued", "uploaded", "acknowledged"]
+
+
+def advance(store: Store, document_id: str, target: str) -> None:
+    """Walk a document along the lifecycle (sohoa.core.lifecycle) to ``target``, as the workflow would."""
+    from sohoa.core.lifecycle import DocState
+
+    current = store.document(document_id).state.value
+    if target == "failed":
+        store.set_state(document_id, DocState.FAILED, reason="processing failed")
+        return
+    for state in PATH[PATH.index(current) + 1 : PATH.index(target) + 1]:
+        store.set_state(document_id, DocState(state))
+
+
 def doc(code: str, status: str | None, kind: DocumentKind = DocumentKind.COMPONENT) -> Document:
     d = Document(kind=kind, title=f"Giấy tờ {code}", component_code=code)
     d._status = status  # type: ignore[attr-defined]  # what the lifecycle reached (None: only scanned)
@@ -44,7 +59,7 @@ def received(store: Store, code: str, day: date, procedure: str, docs: list[Docu
     for d in docs:
         status = getattr(d, "_status", None)
         if status:
-            store.set_document_status(d.id, status)
+            advance(store, d.id, status)
     register.record_received(store, dossier, profile=load_profile(), **kw)
     register.record_finished(store, dossier)
     return dossier

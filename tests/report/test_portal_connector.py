@@ -33,6 +33,7 @@ from sohoa.workflow import register
 from sohoa.workflow.connector_reuse import appendix_vi, attach_result, find_results, sync_dossier
 from sohoa.workflow.register import Component, ComponentState
 from sohoa.workflow.report import compute
+from tests.report.conftest import advance
 
 OWNER = "079203004567"
 PROCEDURE = "1.001757"
@@ -146,7 +147,7 @@ def test_lookup_attach_and_the_report_counts_the_reuse(issued: Path, portal, sto
     copy = Path(next(iter(kept))["file"]).read_bytes()
     assert hashlib.sha256(copy).digest() == hashlib.sha256(issued.read_bytes()).digest()
     # the reuse is credited to the procedure of the dossier that reused it
-    store.set_document_status(scanned.id, "processed")
+    advance(store, scanned.id, "processed")
     register.record_finished(store, dossier)
     report = compute(store, "2026-01", "2026-01", procedure=PROCEDURE)
     (row,) = report.rows
@@ -168,7 +169,7 @@ def test_dossier_sync_carries_the_flags(issued: Path, portal, store: Store, serv
     attach_result(
         store, portal, dossier.id, find_results(portal, dossier)[0], component_code="000.00.00.G09-KQ002269"
     )
-    store.set_document_status(scanned.id, "signed")
+    advance(store, scanned.id, "signed")
     register.record_finished(store, dossier)
     receipt = sync_dossier(store, portal, dossier.id, load_profile("G09"))
     assert receipt.accepted and not receipt.skipped

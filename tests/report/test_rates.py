@@ -12,7 +12,7 @@ from sohoa.core.store import Store
 from sohoa.workflow import register
 from sohoa.workflow.register import Component, ComponentState
 from sohoa.workflow.report import compute
-from tests.report.conftest import PROCEDURE_A, PROCEDURE_B, doc, received
+from tests.report.conftest import PROCEDURE_A, PROCEDURE_B, advance, doc, received
 
 UNIT = "H15.50.05.13"
 OTHER_UNIT = "H15.50.07"
@@ -130,7 +130,7 @@ def test_each_edge_case_alone(store: Store) -> None:
 def test_documents_digitized_a_month_later_count_in_the_month_received(store: Store) -> None:
     d = received(store, f"{UNIT}-260131-0001", date(2026, 1, 31), PROCEDURE_A, [doc("TP01", None)])
     assert compute(store, "2026-01", "2026-01").total.dossiers_digitized == 0
-    store.set_document_status(d.documents[0].id, "processed")  # digitized on 1 February
+    advance(store, d.documents[0].id, "processed")  # digitized on 1 February
     register.record_finished(store, d)
     jan = compute(store, "2026-01", "2026-01")
     assert (jan.total.dossiers_received, jan.total.dossiers_digitized) == (1, 1)

@@ -324,6 +324,7 @@ def fill_demo_register(store, today: date) -> None:  # type: ignore[no-untyped-d
     """Six months of dossiers at two units for three procedures (demo data, no personal data)."""
     import random
 
+    from sohoa.core.lifecycle import DocState
     from sohoa.core.model import Document, DocumentKind, Dossier
     from sohoa.workflow import register
     from sohoa.workflow.register import Component, ComponentState
@@ -350,7 +351,7 @@ def fill_demo_register(store, today: date) -> None:  # type: ignore[no-untyped-d
             store.save_dossier(dossier)
             done = rng.random() < 0.55 + 0.07 * m
             for d in docs if done else docs[:1]:
-                store.set_document_status(d.id, "processed")
+                store.set_state(d.id, DocState.PROCESSED)
             register.record_received(store, dossier, unit=unit, required=[Component("TP03", "Bản sao")])
             register.record_finished(store, dossier)
             register.mark_component(
