@@ -45,7 +45,6 @@ from sohoa.gui.services.finishing import (
     finish_dossier,
     pending_results,
     process_pages,
-    sign_files,
     sign_pending,
 )
 from sohoa.gui.services.queue import (
@@ -59,7 +58,7 @@ from sohoa.gui.services.queue import (
     retry_item,
     sync_queue,
 )
-from sohoa.gui.services.reuse import ReuseHit, lookup_owner, record_reuse
+from sohoa.workflow.reuse import ReuseHit, lookup_owner, record_reuse
 
 __all__ = [
     "EVENT_KINDS",
@@ -91,7 +90,6 @@ __all__ = [
     "lookup_owner",
     "make_previews",
     "outbox",
-    "pages_of_batch",
     "pending_results",
     "ping_repository",
     "procedures_seen",
@@ -101,8 +99,6 @@ __all__ = [
     "record_reuse",
     "restore_batch",
     "retry_item",
-    "scan_pages",
-    "sign_files",
     "sign_pending",
     "statistics",
     "store_password",
