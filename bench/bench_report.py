@@ -48,7 +48,7 @@ def fill(store: Store, n: int, year: int) -> None:
         did = uuid.uuid4().hex
         dossiers.append(
             (did, f"H15.50.{k % 7:02d}-{day:%y%m%d}-{k:06d}", f"1.00{k % 40:04d}", "", f"H15.50.{k % 7:02d}",
-             day.isoformat(), day.strftime("%Y-%m"), "person", "", "")
+             day.isoformat(), day.strftime("%Y-%m"), "person", "counter", "", "")
         )  # fmt: skip
         for pos in range(3):
             state = rng.choices(["digitized", "reused", "not-digitized"], [0.8, 0.12, 0.08])[0]
@@ -57,7 +57,7 @@ def fill(store: Store, n: int, year: int) -> None:
             )  # fmt: skip
     with store.conn:
         store.conn.execute("BEGIN")
-        store.conn.executemany("INSERT INTO register_dossiers VALUES (?,?,?,?,?,?,?,?,?,?)", dossiers)
+        store.conn.executemany("INSERT INTO register_dossiers VALUES (?,?,?,?,?,?,?,?,?,?,?)", dossiers)
         store.conn.executemany("INSERT INTO register_components VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", components)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sohoa.core.model import Document, DocumentKind, Dossier
+from sohoa.core.province import ProvinceProfile
 
 TYPE_NAMES = {
     DocumentKind.RESULT: "Kết quả giải quyết thủ tục hành chính",
@@ -137,3 +138,11 @@ def for_document(
         signer_position=signer_position,
         signer_full_name=common_name(signer),
     )
+
+
+def for_dossier_document(
+    dossier: Dossier, document: Document, profile: ProvinceProfile, agency_name: str = "", signer: str = ""
+) -> AppendixVI:
+    """Appendix VI with the agency code the province uses (``[portal] unit_code``, else the dossier's unit)."""
+    organ_id = profile.portal.get("unit_code") or profile.unit_of(dossier.code)
+    return for_document(dossier, document, organ_id=organ_id, organ_name=agency_name, signer=signer)

@@ -38,6 +38,15 @@ class ProvinceProfile:
     # the portal connector's per-province words ([portal] in the profile)
     portal: dict[str, str] = dataclasses.field(default_factory=dict)
 
+    def unit_of(self, dossier_code: str) -> str:
+        """The receiving unit: the dossier code's ``unit`` part (named group), else what precedes "-"."""
+        code = dossier_code.strip().upper()
+        m = self.dossier_code.pattern.fullmatch(code)
+        if m and "unit" in m.groupdict() and m["unit"]:
+            return str(m["unit"])
+        head = code.split("-", 1)[0]
+        return head if head != code else ""
+
 
 def bundled_profiles() -> list[str]:
     folder = resources.files("sohoa.core") / "province_profiles"

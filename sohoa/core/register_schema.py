@@ -23,11 +23,13 @@ def register_tables(db: sqlite_utils.Database) -> None:
             "received_date": str,  # ISO date (NgayTiepNhan)
             "received_month": str,  # YYYY-MM: the month the report counts the dossier in
             "owner_type": str,  # person / organisation (LoaiDoiTuong)
+            "channel": str,  # counter (a dossier received) or backlog (an archive result's dossier)
             "registered_at": str,
             "finished_at": str,
         },
         pk="dossier_id",
         not_null={"code", "received_month"},
+        defaults={"channel": "counter"},
     )
     db["register_components"].create(
         {

@@ -16,7 +16,6 @@ import logging
 import uuid
 from datetime import UTC, datetime
 
-from sohoa.core.appendix6 import for_document
 from sohoa.core.fsutil import atomic_write_bytes
 from sohoa.core.model import DocumentKind, Dossier
 from sohoa.core.province import ProvinceProfile
@@ -161,12 +160,3 @@ def sync_dossier(
     receipt = connector.sync_dossier(dossier_record(store, dossier_id, profile))
     log.info("dossier %s synced through %s (skipped: %s)", dossier_id, connector.name, receipt.skipped)
     return receipt
-
-
-def appendix_vi(
-    dossier: Dossier, document_id: str, profile: ProvinceProfile, agency_name: str = "", signer: str = ""
-) -> dict[str, object]:
-    """Appendix VI for one document (the upload's ``AppendixVI``), the agency code from the profile."""
-    doc = next(d for d in dossier.documents if d.id == document_id)
-    organ_id = profile.portal.get("unit_code") or register.unit_of(dossier.code, profile)
-    return for_document(dossier, doc, organ_id=organ_id, organ_name=agency_name, signer=signer).to_wire()

@@ -12,7 +12,6 @@ states (:class:`ComponentState`); reuse carries the result that replaced the pap
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -30,6 +29,7 @@ log = logging.getLogger(__name__)
 # document lifecycle states (issue 12) that mean "processed into a PDF/A, signed or not"
 DIGITIZED_STATUSES = frozenset({"processed", "signed", "queued", "uploaded", "acknowledged"})
 PENDING = "pending"  # the default reason: the document has not been handled yet
+COUNTER, BACKLOG = "counter", "backlog"  # how a dossier came: received at the counter, or from the archive
 
 
 class ComponentState(StrEnum):
@@ -64,6 +64,7 @@ class RegisteredDossier:
     procedure_name: str = ""
     finished: bool = False
     components: list[Component] = field(default_factory=list)
+    channel: str = COUNTER
 
     @property
     def month(self) -> str:
@@ -82,13 +83,11 @@ def _now() -> str:
 
 
 def unit_of(code: str, profile: ProvinceProfile | None) -> str:
-    """The receiving unit: the dossier code's ``unit`` part where the profile's pattern names it."""
+    """The receiving unit of a dossier code (see :meth:`ProvinceProfile.unit_of`)."""
     if profile is not None:
-        m = profile.dossier_code.pattern.fullmatch(code.strip().upper())
-        if m and "unit" in m.groupdict() and m["unit"]:
-            return str(m["unit"])
-    head = re.split(r"-", code.strip(), maxsplit=1)[0]
-    return head if head != code.strip() else ""
+        return profile.unit_of(code)
+    head = code.strip().upper().split("-", 1)[0]
+    return head if head != code.strip().upper() else ""
 
 
 def record_received(
@@ -98,8 +97,12 @@ def record_received(
     unit: str = "",
     profile: ProvinceProfile | None = None,
     required: list[Component] | None = None,
+    channel: str = COUNTER,
 ) -> RegisteredDossier:
     """Record a dossier received at the counter (idempotent: a second call updates it).
+
+    ``channel="backlog"``: an archive result's dossier (the backlog use case). It is kept in the
+    register but is no dossier received: its results count as backlog results once processed.
 
     ``required`` lists the documents the procedure asks for that are not scanned yet (each
     starts not digitized, reason "pending"); the dossier's own documents are added too.
@@ -118,6 +121,7 @@ def record_received(
             "received_date": dossier.received_date.isoformat(),
             "received_month": dossier.received_date.strftime("%Y-%m"),
             "owner_type": str(dossier.owner_type),
+            "channel": channel,
         }
         if existing:
             store.db["register_dossiers"].update(dossier.id, row)
@@ -136,13 +140,31 @@ def record_received(
     return load(store, dossier.id)
 
 
-def record_finished(store: Store, dossier: Dossier) -> RegisteredDossier:
-    """The "finish" hook: bring every document's state up to date from the store, mark finished."""
+def record_finished(
+    store: Store, dossier: Dossier, profile: ProvinceProfile | None = None
+) -> RegisteredDossier:
+    """The "finish" hook: bring every document's state up to date from the store, mark finished.
+
+    A dossier finished without having been registered (an older store, another entry point) is
+    registered now, as received at the counter. A backlog dossier's processed results are
+    recorded as backlog results.
+    """
     if not store.db["register_dossiers"].count_where("dossier_id = ?", [dossier.id]):
-        record_received(store, dossier)
+        record_received(store, dossier, profile=profile)
     _sync_documents(store, dossier)
     store.db["register_dossiers"].update(dossier.id, {"finished_at": _now()})
-    return load(store, dossier.id)
+    entry = load(store, dossier.id)
+    if entry.channel == BACKLOG:
+        for doc in dossier.documents:
+            if doc.kind.needs_result_code and _document_state(store, doc)[0] is ComponentState.DIGITIZED:
+                record_backlog_result(store, doc, procedure_code=dossier.procedure_code, unit=entry.unit)
+    return entry
+
+
+def ensure_received(store: Store, dossier_id: str, profile: ProvinceProfile | None = None) -> None:
+    """Register a saved dossier that the register does not know yet (before marking a reuse)."""
+    if not store.db["register_dossiers"].count_where("dossier_id = ?", [dossier_id]):
+        record_received(store, store.load_dossier(dossier_id), profile=profile)
 
 
 def _document_state(store: Store, doc: Document) -> tuple[ComponentState, str]:
@@ -319,6 +341,7 @@ def _dossier(r: dict[str, Any], components: list[Component]) -> RegisteredDossie
         procedure_name=r["procedure_name"] or "",
         finished=bool(r["finished_at"]),
         components=components,
+        channel=r["channel"] or COUNTER,
     )
 
 
@@ -326,14 +349,17 @@ def dossiers_between(store: Store, first_month: str, last_month: str) -> list[Re
     """Every registered dossier received in ``first_month``..``last_month`` (YYYY-MM, inclusive)."""
     rows = list(
         store.db["register_dossiers"].rows_where(
-            "received_month BETWEEN ? AND ?", [first_month, last_month], order_by="received_date, code"
+            "received_month BETWEEN ? AND ? AND channel = 'counter'",
+            [first_month, last_month],
+            order_by="received_date, code",
         )
     )
     by_dossier: dict[str, list[Component]] = {r["dossier_id"]: [] for r in rows}
     if rows:
         for c in store.db.query(
             "SELECT c.* FROM register_components c JOIN register_dossiers d USING (dossier_id)"
-            " WHERE d.received_month BETWEEN ? AND ? ORDER BY c.dossier_id, c.position",
+            " WHERE d.received_month BETWEEN ? AND ? AND d.channel = 'counter'"
+            " ORDER BY c.dossier_id, c.position",
             [first_month, last_month],
         ):
             by_dossier[c["dossier_id"]].append(
@@ -355,7 +381,7 @@ def dossiers_between(store: Store, first_month: str, last_month: str) -> list[Re
 def month_span(store: Store) -> tuple[str, str] | None:
     """The first and last month the register holds (dossiers or backlog), or None when empty."""
     row = store.conn.execute(
-        "SELECT MIN(m), MAX(m) FROM (SELECT received_month AS m FROM register_dossiers"
+        "SELECT MIN(m), MAX(m) FROM (SELECT received_month AS m FROM register_dossiers WHERE channel = 'counter'"
         " UNION ALL SELECT digitized_month FROM register_backlog)"
     ).fetchone()
     return (row[0], row[1]) if row and row[0] else None

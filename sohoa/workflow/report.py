@@ -186,7 +186,7 @@ SELECT d.received_month, d.unit, d.procedure_code, COUNT(c.id),
        COALESCE(SUM(c.state = 'digitized'), 0), COALESCE(SUM(c.state = 'reused'), 0)
 FROM register_dossiers d INDEXED BY idx_register_dossiers_received_month
 LEFT JOIN register_components c ON c.dossier_id = d.dossier_id
-WHERE d.received_month BETWEEN ? AND ?{filters}
+WHERE d.received_month BETWEEN ? AND ? AND d.channel = 'counter'{filters}
 GROUP BY d.dossier_id
 """
 

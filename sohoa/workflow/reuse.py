@@ -42,5 +42,21 @@ def record_reuse(ctx: AppContext, dossier: Any, hit: ReuseHit) -> None:
     try:
         with ctx.for_worker() as wctx:
             attach_to_dossier(wctx.store, dossier.id, hit.raw, client)
+            _register_reuse(wctx, dossier.id, hit)
     finally:
         client.close()
+
+
+def _register_reuse(ctx: AppContext, dossier_id: str, hit: ReuseHit) -> None:
+    """The monthly report counts the reuse (DuocTaiSuDung, MaKetQuaThayThe) for the dossier's procedure."""
+    from sohoa.workflow import register
+
+    register.ensure_received(ctx.store, dossier_id, ctx.profile)
+    register.mark_component(
+        ctx.store,
+        dossier_id,
+        title=hit.title,
+        state=register.ComponentState.REUSED,
+        replacing_result=hit.result_code,
+        remote_id=hit.remote_id,
+    )

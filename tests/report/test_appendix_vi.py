@@ -8,11 +8,10 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageDraw
 
-from sohoa.core.appendix6 import XMP_PROPERTIES, common_name, for_document
+from sohoa.core.appendix6 import XMP_PROPERTIES, common_name, for_document, for_dossier_document
 from sohoa.core.model import Document, DocumentKind, Dossier
 from sohoa.core.province import load_profile
 from sohoa.outbox.metadata import DocumentMetadata
-from sohoa.workflow.connector_reuse import appendix_vi
 
 
 def _dossier() -> Dossier:
@@ -56,7 +55,7 @@ def test_upload_metadata_carries_it_and_completes_it_on_enqueue() -> None:
         dossier_code=d.code,
         kind=DocumentKind.RESULT,
         result_code="KQ.H15-2026-000123",
-        appendix_vi=appendix_vi(d, d.documents[1].id, load_profile()),
+        appendix_vi=for_dossier_document(d, d.documents[1], load_profile()).to_wire(),
         page_count=3,
         signer="CN=Nguyễn Văn Ký, O=UBND xã Thử Nghiệm, C=VN",
     ).validated()

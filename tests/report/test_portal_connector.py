@@ -19,6 +19,7 @@ from reference_repository.portal_api import synced_dossiers
 from reference_repository.samples import TestPKI as PKI
 from reference_repository.samples import make_signed_pdfa, make_test_pki
 from reference_repository.testing import RunningServer, run_server
+from sohoa.core.appendix6 import for_dossier_document
 from sohoa.core.config import Repository
 from sohoa.core.model import Document, DocumentKind, Dossier
 from sohoa.core.province import load_profile
@@ -30,7 +31,7 @@ from sohoa.outbox.metadata import DocumentMetadata
 from sohoa.outbox.outbox import Outbox
 from sohoa.outbox.sync import run_sync
 from sohoa.workflow import register
-from sohoa.workflow.connector_reuse import appendix_vi, attach_result, find_results, sync_dossier
+from sohoa.workflow.connector_reuse import attach_result, find_results, sync_dossier
 from sohoa.workflow.register import Component, ComponentState
 from sohoa.workflow.report import compute
 from tests.report.conftest import advance
@@ -81,7 +82,9 @@ def issued(server: RunningServer, pki: PKI, tmp_path_factory: pytest.TempPathFac
         procedure_code=old.procedure_code,
         result_code=RESULT,
         owner_id=OWNER,
-        appendix_vi=appendix_vi(old, old.documents[0].id, profile, agency_name="UBND huyện Thử Nghiệm"),
+        appendix_vi=for_dossier_document(
+            old, old.documents[0], profile, agency_name="UBND huyện Thử Nghiệm"
+        ).to_wire(),
     ).validated(profile)
     box = Outbox(folder / "outbox")
     box.enqueue(pdf, meta)
