@@ -225,3 +225,29 @@ def test_portal_errors_are_typed(server: RunningServer, portal) -> None:  # type
         portal.fetch(missing, missing.files[0])
     with pytest.raises(UnsafeRemoteValue):  # a path from the server is checked before it is sent anywhere
         portal.fetch(missing, RemoteFile("x.pdf", "../../etc/passwd"))
+
+
+def test_the_apps_reuse_follows_the_province_profile(issued: Path, server: RunningServer, sohoa_home: Path) -> None:
+    """The counter's reuse (sohoa.workflow.reuse) speaks the portal's words when the profile says so."""
+    from sohoa.core.config import save_setting
+    from sohoa.workflow import dossiers, reuse
+    from sohoa.workflow.context import Workspace
+
+    with Workspace.open() as ws:
+        ws.config = save_setting(ws.config, "general.province_profile", "G09")
+        ws.config = save_setting(ws.config, "repository.url", server.url)
+        ws.reload_config()
+        assert ws.profile.connector == "portal"
+        dossier = dossiers.new_dossier(
+            ws,
+            code=f"G09.20-{date.today():%Y%m%d}-0000042",
+            procedure_code=PROCEDURE,
+            owner_type="person",
+            owner_id=OWNER,
+            owner_name="Nguyễn Thị Thử",
+        )
+        hits = reuse.lookup_owner(ws, OWNER)
+        assert [h.result_code for h in hits] == [RESULT]
+        reuse.record_reuse(ws, dossier, hits[0])
+        total = compute(ws.store).total
+        assert (total.dossiers_received, total.components_required, total.components_reused) == (1, 1, 1)
