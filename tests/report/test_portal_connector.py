@@ -227,7 +227,9 @@ def test_portal_errors_are_typed(server: RunningServer, portal) -> None:  # type
         portal.fetch(missing, RemoteFile("x.pdf", "../../etc/passwd"))
 
 
-def test_the_apps_reuse_follows_the_province_profile(issued: Path, server: RunningServer, sohoa_home: Path) -> None:
+def test_the_apps_reuse_follows_the_province_profile(
+    issued: Path, server: RunningServer, sohoa_home: Path
+) -> None:
     """The counter's reuse (sohoa.workflow.reuse) speaks the portal's words when the profile says so."""
     from sohoa.core.config import save_setting
     from sohoa.workflow import dossiers, reuse
