@@ -223,7 +223,10 @@ def sign_and_queue(
             out.status, out.message = "pending", stopped
             continue
         if signed.status != "signed" or signed.output is None:
-            out.status, out.message = DocState.FAILED.value, signed.message  # stays processed: may be retried
+            out.status, out.message = (
+                DocState.FAILED.value,
+                signed.message(),
+            )  # stays processed: may be retried
             continue
         if rec.dossier_id not in dossiers:
             dossiers[rec.dossier_id] = ws.store.load_dossier(rec.dossier_id)

@@ -284,7 +284,8 @@ class ReportView(QWidget):
             else tr(T["no_backlog"])
         )
         items = "".join(f"<p><b>{key}</b>: {text}</p>" for key, text in definitions())
-        self.definitions.setText(f"<h3>{tr(T['definitions'])}</h3>{items}")
+        rich = f"<h3>{tr(T['definitions'])}</h3>{items}"  # markup, its words from T and DEFINITIONS
+        self.definitions.setText(rich)
 
     def export(self, fmt: str, target: Path | None = None) -> Path | None:
         """Write the report as CSV or XLSX (asks where, unless a test gives the path)."""
