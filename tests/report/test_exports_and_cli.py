@@ -124,3 +124,16 @@ def test_cli_as_a_process(sohoa_home: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["rows"] == []
+
+
+def test_dossiers_made_with_the_dossier_command_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    """``sohoa dossier new`` (the workflow's "new dossier") records the dossier; ``sohoa report`` counts it."""
+    argv = ["dossier", "new", "--code", "H15.50.05.13-260115-0001", "--procedure", "1.001757"]
+    argv += ["--owner-type", "person", "--owner-id", "001099012345", "--owner-name", "Lê Thị Thử"]
+    assert main([*argv, "--received", "2026-01-15"]) == 0
+    capsys.readouterr()
+    assert main(["report", "--from", "2026-01", "--to", "2026-01"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(r["unit"], r["procedure"], r["dossiers_received"], r["dossiers_digitized"]) for r in data["rows"]] == [
+        ("H15.50.05.13", "1.001757", 1, 0)
+    ]
