@@ -134,6 +134,6 @@ def test_dossiers_made_with_the_dossier_command_are_reported(capsys: pytest.Capt
     capsys.readouterr()
     assert main(["report", "--from", "2026-01", "--to", "2026-01"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(r["unit"], r["procedure"], r["dossiers_received"], r["dossiers_digitized"]) for r in data["rows"]] == [
-        ("H15.50.05.13", "1.001757", 1, 0)
-    ]
+    assert [
+        (r["unit"], r["procedure"], r["dossiers_received"], r["dossiers_digitized"]) for r in data["rows"]
+    ] == [("H15.50.05.13", "1.001757", 1, 0)]
