@@ -137,13 +137,6 @@ class ReportRow:
         d["reuse_rate"] = round(self.reuse_rate, 6)
         return {k: d[k] for k in KEYS}
 
-    def add(self, required: int, digitized: int, reused: int) -> None:
-        """Count one dossier, given how many of its documents are required, digitized and reused."""
-        self.dossiers_received += 1
-        self.dossiers_digitized += int(counts_as_digitized(required, digitized, reused))
-        self.components_required += required
-        self.components_reused += reused
-
 
 @dataclass(frozen=True)
 class BacklogRow:
@@ -220,14 +213,21 @@ def compute(
         filters, args = filters + " AND d.unit = ?", [*args, unit]
     if procedure:
         filters, args = filters + " AND d.procedure_code = ?", [*args, procedure]
+    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for month, unit_code, procedure_code, required, digitized, reused in store.conn.execute(
         _PER_DOSSIER.format(filters=filters), args
     ):
-        key = (month, unit_code or "", procedure_code or "")
-        if key not in groups:
-            groups[key] = ReportRow(*key)
-        groups[key].add(required, digitized, reused)
-        total.add(required, digitized, reused)
+        c = counts[(month, unit_code or "", procedure_code or "")]
+        c[0] += 1
+        c[1] += counts_as_digitized(required, digitized, reused)
+        c[2] += required
+        c[3] += reused
+    for key, (received, digitized, required, reused) in counts.items():
+        groups[key] = ReportRow(*key, received, digitized, required, reused)
+        total.dossiers_received += received
+        total.dossiers_digitized += digitized
+        total.components_required += required
+        total.components_reused += reused
     backlog_counts: dict[tuple[str, str, str, int], int] = defaultdict(int)
     for b in store.db["register_backlog"].rows_where(
         "digitized_month BETWEEN ? AND ?", [first, last], order_by="digitized_month"
