@@ -63,6 +63,18 @@ T = {
     "empty": Text(vi="Chưa có hồ sơ nào trong kỳ này.", en="No dossier in this period."),
     "saved": Text(vi="Đã ghi {path}", en="Saved {path}"),
 }
+# the table's headers, short so that all nine fit (the exports keep the template's full names)
+VIEW_COLUMNS = [
+    Text(vi="Tháng", en="Month"),
+    Text(vi="Đơn vị", en="Unit"),
+    Text(vi="Thủ tục", en="Procedure"),
+    Text(vi="Tiếp nhận", en="Received"),
+    Text(vi="Đã số hóa", en="Digitized"),
+    Text(vi="Tỷ lệ số hóa %", en="Digitized %"),
+    Text(vi="Phải nộp", en="Required"),
+    Text(vi="Tái sử dụng", en="Reused"),
+    Text(vi="Tỷ lệ tái sử dụng %", en="Reused %"),
+]
 RECEIVED_COLOR = QColor("#9db8d9")
 DIGITIZED_COLOR = QColor("#1b6fb3")
 
@@ -176,12 +188,16 @@ class ReportView(QWidget):
         self.chart = MonthBars()
         layout.addWidget(self.chart)
         split = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableWidget(0, len(COLUMNS))
+        self.table = QTableWidget(0, len(VIEW_COLUMNS))
         self.table.setObjectName("reportTable")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels([tr(c) for c in VIEW_COLUMNS])
+        self.table.setToolTip("\n".join(tr(c) for c in COLUMNS))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table.horizontalHeader().setMinimumSectionSize(40)
         split.addWidget(self.table)
         self.definitions = QLabel()
         self.definitions.setObjectName("definitions")
@@ -193,7 +209,7 @@ class ReportView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.definitions)
         split.addWidget(scroll)
-        split.setSizes([820, 380])
+        split.setSizes([900, 300])
         layout.addWidget(split, 1)
         self.backlog = QLabel()
         self.backlog.setObjectName("backlog")
