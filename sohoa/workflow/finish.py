@@ -297,6 +297,7 @@ def finish(
     """
     progress = progress or NullProgress()
     dossier = ws.store.load_dossier(dossier_id)
+    register.ensure_received(ws.store, dossier_id, ws.profile)  # counted even if processing fails below
     records = {r.id: r for r in ws.store.documents(dossier_id=dossier_id)}
     to_process = [d for d in dossier.documents if records[d.id].state in (DocState.SCANNED, DocState.FAILED)]
     total = sum(len(d.pages) for d in to_process)

@@ -79,3 +79,20 @@ def test_backlog_results_are_not_dossiers_received(ws: Workspace, tmp_path: Path
     assert report.total.dossiers_received == 0
     assert [(b.issue_year, b.results_digitized) for b in report.backlog] == [(2021, 1)]
     assert register.load(ws.store, draft.id).channel == register.BACKLOG
+
+
+def test_a_dossier_whose_processing_fails_is_still_received(ws: Workspace, tmp_path: Path) -> None:
+    from sohoa.core.errors import SoHoaError
+
+    dossier_id = _new(ws, 3)
+    rec = dossiers.add_document(ws, dossier_id, [_page(tmp_path)], kind="component", title="Đơn")
+    ws.store.conn.execute(
+        "DELETE FROM register_dossiers WHERE dossier_id = ?", (dossier_id,)
+    )  # saved another way
+    for page in ws.store.load_dossier(dossier_id).documents[0].pages:
+        page.file.write_bytes(b"not an image")  # the scan is damaged: processing fails
+    with pytest.raises(SoHoaError):
+        finish(ws, dossier_id, None)
+    total = compute(ws.store).total  # received, its one document required and not digitized
+    assert (total.dossiers_received, total.dossiers_digitized, total.components_required) == (1, 0, 1)
+    assert ws.store.document(rec.id).state.value == "failed"
