@@ -253,3 +253,29 @@ def test_the_apps_reuse_follows_the_province_profile(
         reuse.record_reuse(ws, dossier, hits[0])
         total = compute(ws.store).total
         assert (total.dossiers_received, total.components_required, total.components_reused) == (1, 1, 1)
+
+
+def test_sohoa_lookup_attach_is_counted_as_reuse(
+    issued: Path, server: RunningServer, store: Store, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The reference connector's province: ``sohoa lookup --attach ID --to CODE`` marks the reuse too."""
+    from sohoa.cli import main
+    from sohoa.core.config import load_config, save_setting
+
+    save_setting(load_config(), "repository.url", server.url)
+    dossier = Dossier(
+        code="H15.50.05.13-260120-0001",
+        procedure_code=PROCEDURE,
+        owner_id=OWNER,
+        received_date=date(2026, 1, 20),
+    )
+    store.save_dossier(dossier)
+    (doc,) = [d for d in server.documents() if d["metadata"]["MaGiayToKetQua"] == RESULT]
+    assert main(["lookup", "--owner-id", OWNER, "--attach", doc["id"], "--to", dossier.code]) == 0
+    row = compute(store, "2026-01", "2026-01", procedure=PROCEDURE).rows[0]
+    assert (row.unit, row.dossiers_received, row.components_required, row.components_reused) == (
+        "H15.50.05.13",
+        1,
+        1,
+        1,
+    )
