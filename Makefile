@@ -34,7 +34,7 @@ test-package: package  ## install the .deb into a fresh root and run the install
 	@SOHOA_DEB=$$(ls -t dist/sohoa_*_amd64.deb | head -1) $(PY) -m pytest -q -m package tests/package
 
 screenshots: setup  ## a PNG of each view (demo data) under Xvfb, into docs/screenshots/
-	@for v in counter batch-sign queue backlog statistics settings; do \
+	@for v in counter batch-sign queue backlog statistics settings report; do \
 	  echo "[screenshots] $$v"; \
 	  xvfb-run -a -s "-screen 0 1280x1024x24" $(VENV)/bin/sohoa gui --screenshot docs/screenshots/$$v.png --view $$v \
 	    || exit 1; \

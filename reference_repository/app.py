@@ -28,6 +28,8 @@ from starlette.requests import ClientDisconnect
 from reference_repository.check_pool import CheckPool, default_workers
 from reference_repository.checks import Rejected
 from reference_repository.faults import FaultMiddleware, Faults
+from reference_repository.portal_api import AppendixVI as AppendixVIModel
+from reference_repository.portal_api import mount_portal
 from reference_repository.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class DocumentMetadata(BaseModel):
     page_count: int = Field(0, ge=0)
     signer: str = Field("", max_length=500)
     filename: str = Field("", max_length=255)
+    AppendixVI: AppendixVIModel | None = None  # Decree 30/2020 Appendix VI (portal_api.py)
 
 
 class CommitRequest(BaseModel):
@@ -414,6 +417,7 @@ def create_app(
             raise RepoError(404, "document_not_found", "no such document", "không có tài liệu này")
         return doc
 
+    api.state.portal = mount_portal(api, storage, auth)  # the portal-style API (portal_api.py)
     api.state.trust_roots = trust_roots
     api.state.checks = checks
     wrapped = FaultMiddleware(api, faults or Faults(), admin)

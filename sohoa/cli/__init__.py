@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "sohoa.cli.demo",
     "sohoa.cli.gui",
     "sohoa.cli.dossier",
+    "sohoa.cli.report",
 ]
 
 _UNEXPECTED = Text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-VIEWS = ("counter", "batch-sign", "queue", "backlog", "statistics", "settings")
+VIEWS = ("counter", "batch-sign", "queue", "backlog", "statistics", "settings", "report")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

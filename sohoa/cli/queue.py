@@ -266,6 +266,7 @@ def _attach(args, docs, client, attach_to_dossier) -> None:  # type: ignore[no-u
                     doc=doc_id,
                 )
             attach_to_dossier(store, found[-1]["id"], by_id[doc_id], client)
+            _count_reuse(store, found[-1]["id"], by_id[doc_id])
             print(
                 tr(
                     Text(vi="Đã đính kèm {doc} vào hồ sơ {code}", en="Attached {doc} to dossier {code}"),
@@ -273,3 +274,20 @@ def _attach(args, docs, client, attach_to_dossier) -> None:  # type: ignore[no-u
                     code=args.to,
                 )
             )
+
+
+def _count_reuse(store, dossier_id: str, doc) -> None:  # type: ignore[no-untyped-def]
+    """The monthly report counts the reuse for the dossier's procedure (sohoa.workflow.register)."""
+    from sohoa.core.province import load_profile
+    from sohoa.workflow import register
+
+    register.ensure_received(store, dossier_id, load_profile(_settings().general.province_profile))
+    register.mark_component(
+        store,
+        dossier_id,
+        component_code=doc.component_code,
+        title=doc.title,
+        state=register.ComponentState.REUSED,
+        replacing_result=doc.result_code,
+        remote_id=doc.remote_id,
+    )

@@ -139,17 +139,18 @@ def _by_profile(value: str, kind: str, profile: ProvinceProfile, vi_name: str, e
 def validate_dossier_code(
     value: str, profile: ProvinceProfile | None = None, today: date | None = None
 ) -> str:
-    """A dossier code as the portal forms it: unit code, received date yyMMdd, counter."""
+    """A dossier code as the portal forms it: unit code, received date (yyMMdd or yyyyMMdd), counter."""
     profile = profile or load_profile()
     v = _by_profile(value, "dossier_code", profile, "Mã hồ sơ", "dossier code")
     m = profile.dossier_code.pattern.fullmatch(v)
     if m and "date" in m.groupdict():
+        shape = "%Y%m%d" if len(m["date"]) == 8 else "%y%m%d"  # G09.20-20260609-0092637: 8 digits
         try:
-            received = datetime.strptime(m["date"], "%y%m%d").date()
+            received = datetime.strptime(m["date"], shape).date()
         except ValueError:
             raise _invalid(
-                "Phần ngày '{part}' trong mã hồ sơ '{value}' không phải ngày có thật (dạng yyMMdd)",
-                "The date part '{part}' of the dossier code '{value}' is not a real date (yyMMdd)",
+                "Phần ngày '{part}' trong mã hồ sơ '{value}' không phải ngày có thật (dạng yyMMdd hoặc yyyyMMdd)",
+                "The date part '{part}' of the dossier code '{value}' is not a real date (yyMMdd or yyyyMMdd)",
                 part=m["date"],
                 value=value,
             ) from None

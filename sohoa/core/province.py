@@ -6,6 +6,7 @@ bundled ones are found by name; any other is given by path.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 from sohoa.core.errors import ConfigError
 
 _FIELDS = ("dossier_code", "result_code", "procedure_code", "component_code")
+CONNECTORS = ("reference", "portal")  # sohoa.outbox.connectors: the repository's API, or the portal's
+_PORTAL_KEYS = {"unit_code", "channel", "id_type_person", "id_type_organisation", "path_prefix"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,18 @@ class ProvinceProfile:
     procedure_code: CodeFormat
     component_code: CodeFormat
     source: str
+    connector: str = "reference"  # which repository connector this province speaks (CONNECTORS)
+    # the portal connector's per-province words ([portal] in the profile)
+    portal: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def unit_of(self, dossier_code: str) -> str:
+        """The receiving unit: the dossier code's ``unit`` part (named group), else what precedes "-"."""
+        code = dossier_code.strip().upper()
+        m = self.dossier_code.pattern.fullmatch(code)
+        if m and "unit" in m.groupdict() and m["unit"]:
+            return str(m["unit"])
+        head = code.split("-", 1)[0]
+        return head if head != code else ""
 
 
 def bundled_profiles() -> list[str]:
@@ -62,7 +77,7 @@ def load_profile(name_or_path: str = "default") -> ProvinceProfile:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(path=source, detail=f"not valid TOML ({e})") from e
-    unknown = set(data) - {"name", *_FIELDS}
+    unknown = set(data) - {"name", "connector", "portal", *_FIELDS}
     if unknown:
         raise ConfigError(path=source, detail=f"unknown key '{sorted(unknown)[0]}' in the province profile")
     formats = {}
@@ -82,4 +97,19 @@ def load_profile(name_or_path: str = "default") -> ProvinceProfile:
                 path=source, detail=f"[{field}] example '{example}' does not match its own pattern"
             )
         formats[field] = CodeFormat(pattern, example)
-    return ProvinceProfile(name=str(data.get("name", name_or_path)), source=source, **formats)
+    connector = str(data.get("connector", "reference"))
+    if connector not in CONNECTORS:
+        raise ConfigError(
+            path=source, detail=f"connector '{connector}' is not one of {', '.join(CONNECTORS)}"
+        )
+    portal = data.get("portal", {})
+    if not isinstance(portal, dict) or set(portal) - _PORTAL_KEYS:
+        bad = sorted(set(portal) - _PORTAL_KEYS) if isinstance(portal, dict) else ["portal"]
+        raise ConfigError(path=source, detail=f"unknown key '{bad[0]}' in [portal]")
+    return ProvinceProfile(
+        name=str(data.get("name", name_or_path)),
+        source=source,
+        connector=connector,
+        portal={k: str(v) for k, v in portal.items()},
+        **formats,
+    )

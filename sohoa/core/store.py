@@ -28,6 +28,7 @@ from sohoa.core.lifecycle import (
 )
 from sohoa.core.model import ColorMode, Document, DocumentKind, Dossier, OwnerType, Page, PageFlag
 from sohoa.core.paths import private_dir
+from sohoa.core.register_schema import register_tables
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -145,6 +146,7 @@ def _v4(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS.append(register_tables)  # v5 (issue 15): the dossier register (sohoa.core.register_schema)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,7 @@ from sohoa.gui.qt_i18n import install_language
 
 log = logging.getLogger(__name__)
 
-VIEWS = ("counter", "backlog", "batch-sign", "queue", "statistics", "settings")
+VIEWS = ("counter", "backlog", "batch-sign", "queue", "statistics", "settings", "report")
 
 
 def _vietnamese_font(app: QApplication) -> None:

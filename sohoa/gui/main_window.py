@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sohoa.core.i18n import Text, tr
 from sohoa.gui import services
 from sohoa.gui.widgets import ask, error_text
 from sohoa.gui.workers import run_task
@@ -33,6 +34,7 @@ VIEW_CLASSES: dict[str, tuple[str, str]] = {
     "queue": ("sohoa.gui.views.queue_view", "QueueView"),
     "statistics": ("sohoa.gui.views.statistics", "StatisticsView"),
     "settings": ("sohoa.gui.views.settings", "SettingsView"),
+    "report": ("sohoa.gui.views.report", "ReportView"),
 }
 STATUS_INTERVAL_MS = 15000
 
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
             "queue": self.tr("Upload queue"),
             "statistics": self.tr("Statistics"),
             "settings": self.tr("Settings"),
+            "report": tr(Text(vi="Báo cáo số hóa", en="Digitization report")),  # sohoa.core.i18n
         }
         self.titles = titles
         for n, (key, title) in enumerate(titles.items(), start=1):

@@ -7,9 +7,10 @@ English names. The full mapping is in docs/metadata.md.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sohoa.core.appendix6 import common_name
 from sohoa.core.identifiers import (
     normalize_text,
     validate_component_code,
@@ -36,6 +37,7 @@ WIRE_KEYS = {
     "page_count": "page_count",
     "signer": "signer",
     "filename": "filename",
+    "appendix_vi": "AppendixVI",  # Decree 30 Appendix VI (sohoa.core.appendix6); sent only when filled
 }
 
 
@@ -56,6 +58,7 @@ class DocumentMetadata:
     page_count: int = 0
     signer: str = ""
     filename: str = ""
+    appendix_vi: dict[str, Any] = field(default_factory=dict)
 
     def validated(self, profile: ProvinceProfile | None = None) -> DocumentMetadata:
         """Normalise and check every code (raises sohoa.core.errors.ValidationError)."""
@@ -86,6 +89,15 @@ class DocumentMetadata:
     def to_wire(self) -> dict[str, Any]:
         data = asdict(self)
         data["kind"] = DocumentKind(self.kind).value
+        if self.appendix_vi:  # what the file tells on enqueue completes what the dossier told
+            appendix = dict(self.appendix_vi)
+            appendix["PageAmount"] = appendix.get("PageAmount") or self.page_count
+            signer = dict(appendix.get("SignerInfo") or {})
+            signer["FullName"] = signer.get("FullName") or common_name(self.signer)
+            appendix["SignerInfo"] = {"Position": signer.get("Position", ""), "FullName": signer["FullName"]}
+            data["appendix_vi"] = appendix
+        else:
+            del data["appendix_vi"]  # a server without Appendix VI still accepts the commit
         return {WIRE_KEYS[k]: v for k, v in data.items()}
 
     @classmethod

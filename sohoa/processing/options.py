@@ -60,6 +60,7 @@ class PdfMetadata:
     result_code: str = ""
     author: str = ""
     created: datetime | None = None  # default: now, with the local time zone
+    appendix_vi: dict[str, str] = field(default_factory=dict)  # Decree 30 Appendix VI (core.appendix6.to_xmp)
 
 
 @dataclass

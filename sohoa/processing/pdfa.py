@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 
 from sohoa import __version__
+from sohoa.core.appendix6 import XMP_PROPERTIES as APPENDIX_VI_XMP
 from sohoa.core.fsutil import atomic_output
 from sohoa.core.icc import srgb_profile
 from sohoa.core.pdfa_check import validate_pdfa
@@ -107,6 +108,11 @@ def xmp_packet(meta: PdfMetadata, created: datetime, document_id: str) -> bytes:
         )
         if value
     )
+    props += "".join(  # Decree 30 Appendix VI, declared below like the rest of the sohoa: schema
+        f"<sohoa:{name}>{escape(meta.appendix_vi[name])}</sohoa:{name}>"
+        for name, _ in APPENDIX_VI_XMP
+        if meta.appendix_vi.get(name)
+    )
     date = _xmp_date(created)
     xml = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -142,6 +148,7 @@ def xmp_packet(meta: PdfMetadata, created: datetime, document_id: str) -> bytes:
 {_ext_property("DossierCode", "Dossier code (MaHoSo)")}
 {_ext_property("DocumentKind", "Document kind (result, component, ...)")}
 {_ext_property("ResultCode", "Result code (MaGiayToKetQua)")}
+{"".join(_ext_property(name, text) for name, text in APPENDIX_VI_XMP)}
 </rdf:Seq></pdfaSchema:property>
 </rdf:li></rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>

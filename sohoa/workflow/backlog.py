@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sohoa.core.progress import Progress
+from sohoa.workflow import register
 from sohoa.workflow.context import Workspace
 from sohoa.workflow.dossiers import save_draft
 from sohoa.workflow.draft import DossierDraft
@@ -13,4 +14,5 @@ def backlog_entry(ws: Workspace, draft: DossierDraft, progress: Progress | None 
     """Save one backlog result's dossier and build its PDF/A; it then waits in batch signing."""
     with ws.for_worker() as wws:
         dossier = save_draft(wws, draft)
+        register.record_received(wws.store, dossier, profile=wws.profile, channel=register.BACKLOG)
         return finish(wws, dossier.id, None, progress, sign="none")

@@ -16,6 +16,7 @@ from sohoa.core.lifecycle import DocumentNotFound
 from sohoa.core.model import Document, DocumentKind, Dossier, OwnerType, Page
 from sohoa.core.progress import Progress
 from sohoa.core.store import DocumentRecord
+from sohoa.workflow import register
 from sohoa.workflow.context import Workspace
 from sohoa.workflow.draft import DossierDraft
 
@@ -56,6 +57,7 @@ def new_dossier(
         received_date=received or date.today(),
     ).validated(ws.profile)
     ws.store.save_dossier(dossier)
+    register.record_received(ws.store, dossier, profile=ws.profile)  # counted even if nothing is scanned
     return dossier
 
 

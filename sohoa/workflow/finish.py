@@ -22,6 +22,7 @@ from sohoa.core.lifecycle import AlreadySigned, DocState, can_sign
 from sohoa.core.model import Document, DocumentKind, Dossier
 from sohoa.core.progress import NullProgress, Offset, Progress, check_cancel
 from sohoa.core.store import DocumentRecord
+from sohoa.workflow import register
 from sohoa.workflow.context import Workspace
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,13 @@ class DocOutcome:
 
 
 # -- processing -------------------------------------------------------------------------------
+def _appendix_vi(ws: Workspace, dossier: Dossier, doc: Document):  # type: ignore[no-untyped-def]
+    """Decree 30 Appendix VI of ``doc`` (sohoa.core.appendix6), for the XMP and the upload."""
+    from sohoa.core.appendix6 import for_dossier_document
+
+    return for_dossier_document(dossier, doc, ws.profile, ws.settings.general.agency_name)
+
+
 def _upright_inputs(doc: Document, work: Path) -> list[Path]:
     """The page files with the clerk's rotations applied (copies; the scans stay as they were)."""
     from PIL import Image
@@ -112,6 +120,7 @@ def process_document_of(
                 "document_kind": doc.kind.value,
                 "result_code": doc.result_code,
                 "author": ws.settings.general.agency_name,
+                "appendix_vi": _appendix_vi(ws, dossier, doc).to_xmp(),
             },
             progress,
         )
@@ -148,6 +157,7 @@ def enqueue(ws: Workspace, pdf: Path, dossier: Dossier, doc: Document, pages: in
         owner_type=dossier.owner_type.value,
         page_count=pages,
         filename=pdf.name,
+        appendix_vi=_appendix_vi(ws, dossier, doc).to_wire(),
     )
     box = ws.outbox()
     try:
@@ -287,6 +297,7 @@ def finish(
     """
     progress = progress or NullProgress()
     dossier = ws.store.load_dossier(dossier_id)
+    register.ensure_received(ws.store, dossier_id, ws.profile)  # counted even if processing fails below
     records = {r.id: r for r in ws.store.documents(dossier_id=dossier_id)}
     to_process = [d for d in dossier.documents if records[d.id].state in (DocState.SCANNED, DocState.FAILED)]
     total = sum(len(d.pages) for d in to_process)
@@ -315,6 +326,7 @@ def finish(
         if doc.id not in outcomes:
             rec = ws.store.document(doc.id)
             outcomes[doc.id] = DocOutcome(doc.id, doc.title, rec.state.value, pdf=rec.signed_file or rec.file)
+    register.record_finished(ws.store, dossier, profile=ws.profile)  # the monthly report's register
     return [outcomes[d.id] for d in dossier.documents]
 
 
