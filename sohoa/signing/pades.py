@@ -48,6 +48,7 @@ class SignOptions:
     online: bool = False  # fetch and embed validation data: B-LT
     check_revocation: bool = False  # OCSP, then CRL, before signing; a warning when it cannot be checked
     trust_roots: tuple[asn1_x509.Certificate, ...] = ()
+    intermediates: tuple[asn1_x509.Certificate, ...] = ()  # issuing CAs to embed (config files)
     md_algorithm: str = "sha256"
     prefer_pss: bool = False  # RSA-PSS instead of PKCS#1 v1.5
     reason: str = ""
@@ -55,9 +56,14 @@ class SignOptions:
 
     @property
     def level(self) -> str:
-        if self.online:
+        if self.online and self.timestamp_url:
             return "B-LT"
         return "B-T" if self.timestamp_url else "B-B"
+
+    def check(self) -> None:
+        """Refuse combinations that would mislabel the output (B-LT needs a signature timestamp)."""
+        if self.online and not self.timestamp_url:
+            raise errors.LtvNeedsTimestamp()
 
 
 @dataclass(frozen=True)
@@ -83,8 +89,12 @@ class _TimedPdfSigner(signers.PdfSigner):
         return session
 
 
-def open_pdf(path: Path) -> PdfFileReader:
-    """Open a PDF for signing or checking: typed errors for "not a PDF" and "encrypted"."""
+def open_pdf(path: Path, *, allow_encrypted: bool = False) -> PdfFileReader:
+    """Open a PDF for signing or checking: typed errors for "not a PDF" and "encrypted".
+
+    ``allow_encrypted`` (verification) opens a permissions-only encrypted file with the empty user
+    password; a file that needs a real password still raises :class:`EncryptedPdf`.
+    """
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -97,7 +107,8 @@ def open_pdf(path: Path) -> PdfFileReader:
     try:
         reader = PdfFileReader(fh, strict=False)
         if reader.encrypted:
-            raise errors.EncryptedPdf(path=str(path))
+            if not allow_encrypted or not reader.decrypt(b"").status.value:
+                raise errors.EncryptedPdf(path=str(path))
         _ = reader.root["/Pages"]  # load the catalog now: a broken file fails here, not mid-signing
         return reader
     except errors.EncryptedPdf:
@@ -148,6 +159,9 @@ def sign_pdf(
     :func:`cms_size_bound`).
     """
     source, output = Path(source), Path(output)
+    options.check()
+    if bytes_reserved is not None:
+        bytes_reserved += bytes_reserved % 2
     signing_time = signing_time or dt.datetime.now(dt.UTC)
     reader = open_pdf(source)
     try:
@@ -208,7 +222,8 @@ def cms_size_bound(signer: signers.Signer) -> int:
     signing time in a batch.
     """
     certs = [signer.signing_cert, *signer.cert_registry]
-    return sum(len(c.dump()) for c in certs if c is not None) + 8192
+    size = sum(len(c.dump()) for c in certs if c is not None) + 8192
+    return size + (size % 2)  # /Contents is hex: pyHanko requires an even number of bytes
 
 
 def _signer_name(signer: signers.Signer) -> str:
