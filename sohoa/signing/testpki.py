@@ -250,7 +250,9 @@ class TestPki:
             import certomancer  # noqa: F401
             import werkzeug  # noqa: F401
         except ImportError as e:
-            raise MissingDependencyError(what="certomancer", install="pip install certomancer[web-api]") from e
+            raise MissingDependencyError(
+                what="certomancer", install="pip install certomancer[web-api]"
+            ) from e
         log = open(self.folder / "certomancer.log", "ab")
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "sohoa.signing.testpki", str(self.config), str(self.port)],

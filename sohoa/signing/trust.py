@@ -50,7 +50,7 @@ class Anchor:
 
     @property
     def subject(self) -> str:
-        return self.cert.subject.human_friendly
+        return distinguished_name(self.cert.subject)
 
     @property
     def sha256(self) -> str:
@@ -59,6 +59,27 @@ class Anchor:
     @property
     def not_after(self) -> str:
         return self.cert["tbs_certificate"]["validity"]["not_after"].native.date().isoformat()
+
+
+SHORT_NAMES = {
+    "common_name": "CN",
+    "organizational_unit_name": "OU",
+    "organization_name": "O",
+    "locality_name": "L",
+    "state_or_province_name": "ST",
+    "country_name": "C",
+    "email_address": "E",
+}
+
+
+def distinguished_name(name: asn1_x509.Name) -> str:
+    """``CN=..., O=..., C=...`` (most specific first), the way CAs print their subjects."""
+    parts = []
+    for rdn in reversed(name.chosen):
+        for attr in rdn:
+            key = attr["type"].native
+            parts.append(f"{SHORT_NAMES.get(key, key)}={attr['value'].native}")
+    return ", ".join(parts)
 
 
 def fingerprint(cert: asn1_x509.Certificate) -> str:

@@ -270,7 +270,11 @@ async def _validate_one(
             check.revocation = "good"
         else:
             check.revocation, check.detail = "unknown", "offline, no validation data in the file"
-    elif indic in (AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE):
+    elif indic in (
+        AdESFailure.REVOKED,
+        AdESIndeterminate.REVOKED_NO_POE,
+        AdESIndeterminate.REVOKED_CA_NO_POE,
+    ):
         check.revocation = "revoked"
         details = status.revocation_details
         if details is not None:
