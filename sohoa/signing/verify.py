@@ -229,6 +229,31 @@ def _context(
 RETRY_ONLINE = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND}
 
 
+# Sub-indications that leave the revocation status open.
+UNRESOLVED = RETRY_ONLINE | {AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE}
+
+
+async def _run(
+    sig: EmbeddedPdfSignature,
+    kind: str,
+    trust_roots: Sequence[asn1_x509.Certificate],
+    others: Sequence[asn1_x509.Certificate],
+    dss: DocumentSecurityStore | None,
+    moment: dt.datetime | None,
+    fetch: bool,
+    mode: str,
+) -> Any:
+    context = _context(trust_roots, others, dss, moment, fetch, mode)
+    if kind == "timestamp":
+        return await async_validate_pdf_timestamp(sig, validation_context=context)
+    return await async_validate_pdf_signature(
+        sig,
+        signer_validation_context=context,
+        ts_validation_context=_context(trust_roots, others, dss, None, fetch, "soft-fail"),
+        key_usage_settings=KEY_USAGE,
+    )
+
+
 async def _validate_one(
     sig: EmbeddedPdfSignature,
     kind: str,
@@ -247,22 +272,25 @@ async def _validate_one(
     attempts = attempts or [("", False, "soft-fail")]
     status: Any = None
     for source, fetch, mode in attempts:
-        context = _context(trust_roots, others, dss, check.moment, fetch, mode)
-        ts_context = _context(trust_roots, others, dss, None, fetch, "soft-fail")
-        if kind == "timestamp":
-            status = await async_validate_pdf_timestamp(sig, validation_context=context)
-        else:
-            status = await async_validate_pdf_signature(
-                sig,
-                signer_validation_context=context,
-                ts_validation_context=ts_context,
-                key_usage_settings=KEY_USAGE,
-            )
+        status = await _run(sig, kind, trust_roots, others, dss, check.moment, fetch, mode)
         if status.trust_problem_indic not in RETRY_ONLINE:
             check.source = source
             break
     indic = status.trust_problem_indic
     leaf = status.signing_cert
+    if indic in UNRESOLVED and attempts[-1][2] == "hard-fail":
+        # no revocation answer: look again without requiring one, to tell "trusted, revocation
+        # unknown" from a chain that fails for another reason (expired, untrusted root...)
+        status = await _run(sig, kind, trust_roots, others, dss, check.moment, online, "soft-fail")
+        if status.trust_problem_indic is None and status.trusted:
+            check.revocation, check.source, check.detail = (
+                "unknown",
+                "",
+                f"no revocation answer ({indic.name.lower()})",
+            )
+            check.problem = "revocation_unknown"
+            return _report(sig, status, kind, check)
+        indic = status.trust_problem_indic
     if indic is None and status.trusted:
         if not has_revocation_pointers(leaf):
             check.revocation, check.source = "none", ""
