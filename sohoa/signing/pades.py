@@ -64,6 +64,8 @@ class SignOptions:
         """Refuse combinations that would mislabel the output (B-LT needs a signature timestamp)."""
         if self.online and not self.timestamp_url:
             raise errors.LtvNeedsTimestamp()
+        if self.appearance == "copy" and not self.agency_name.strip():
+            raise errors.StampNeedsAgency()
 
 
 @dataclass(frozen=True)
