@@ -211,3 +211,25 @@ def test_verify_cli_reports_chain_root_and_revocation(
     out = capsys.readouterr().out
     assert "SoHoa Test Issuing CA -> SoHoa Test PKI Root" in out
     assert "chưa bị thu hồi" in out and "theo dữ liệu xác thực trong tệp" in out
+
+
+def test_configured_intermediates_complete_the_chain_offline(
+    pki: TestPki, pki_nss: str, tmp_path: Path
+) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    token = pki_token(pki, "good", tmp_path)
+    options = SignOptions(
+        trust_roots=(pki.cert("root"),), intermediates=(pki.cert("interm"), pki.cert("interm"))
+    )
+    result = sign_documents(
+        [make_pdf(tmp_path / "in.pdf")], tmp_path / "out", module=token.module, token_label=token.label,
+        pin=token.pin, options=options,
+    )  # fmt: skip
+    signed = result.signed[0].output
+    assert signed is not None
+    with open(signed, "rb") as fh:
+        [sig] = PdfFileReader(fh).embedded_signatures
+        names = sorted(c.chosen.subject.native["common_name"] for c in sig.signed_data["certificates"])
+    assert names == ["Nguyễn Văn Tốt", "SoHoa Test Issuing CA"]
+    assert pdfsig_verdict(signed, pki_nss, ocsp=False)[1] == "Certificate is Trusted."

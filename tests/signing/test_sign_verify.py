@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pikepdf.pdfa
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from sohoa.cli import main
 from sohoa.signing.batch import sign_documents
@@ -197,3 +198,75 @@ def test_sohoa_command_runs_as_a_program(token: SoftHsmToken, plain_pdf: Path, t
         [sys.executable, "-m", "sohoa", "verify", str(plain_pdf)], env=env, capture_output=True, timeout=120
     )
     assert unsigned.returncode == 7
+
+
+def _odd_length_ca(folder: Path) -> TestCa:
+    """A root CA whose DER encoding has an odd length (a SAN of varying length appears once)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "SoHoa Odd CA")])
+    now = dt.datetime.now(dt.UTC)
+    for pad in range(1, 40):
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(
+                x509.SubjectAlternativeName([x509.DNSName("ca" + "x" * pad + ".test")]), critical=False
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        if len(cert.public_bytes(serialization.Encoding.DER)) % 2:
+            folder.mkdir(parents=True, exist_ok=True)
+            pem = folder / "odd-ca.pem"
+            pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+            return TestCa(cert=cert, key=key, cert_pem=pem)
+    raise AssertionError("no odd-length certificate made")
+
+
+def test_odd_length_ca_certificate_on_the_token_signs_b_b(tmp_path: Path, plain_pdf: Path) -> None:
+    """pyHanko needs an even bytes_reserved; the CMS size bound sums certificate lengths."""
+    from sohoa.signing.softhsm import store_certificate
+
+    ca = _odd_length_ca(tmp_path)
+    token = create_token(tmp_path / "hsm", ca=ca, label="SoHoa Odd")
+    store_certificate(token, ca.cert, b"\xca", label="Odd CA")
+    token.activate()
+    result = sign_documents(
+        [plain_pdf], tmp_path / "out", module=token.module, token_label=token.label, pin=token.pin
+    )
+    assert result.ok, [d.message for d in result.documents]
+    [report] = verify_pdf(result.signed[0].output, load_trust_roots([ca.cert_pem]))  # type: ignore[arg-type]
+    assert len(ca.cert.public_bytes(serialization.Encoding.DER)) % 2 == 1
+    assert report.ok and report.chain == ("SoHoa Odd CA",)
+
+
+def test_bytes_reserved_is_always_even(tmp_path: Path, plain_pdf: Path) -> None:
+    from sohoa.signing.batch import prepare_signer
+    from sohoa.signing.pades import cms_size_bound, sign_pdf
+    from sohoa.signing.tokens import open_session
+
+    ca = _odd_length_ca(tmp_path)
+    token = create_token(tmp_path / "hsm", ca=ca, label="SoHoa Even")
+    token.activate()
+    with open_session(token.module, token.label, token.pin) as session:
+        _, signer = prepare_signer(session, None, SignOptions())
+        bound = cms_size_bound(signer)
+        assert bound % 2 == 0
+        for reserve in (bound, bound + 1):  # an odd request is rounded up, not refused by pyHanko
+            out = tmp_path / f"r{reserve}.pdf"
+            sign_pdf(plain_pdf, out, signer, bytes_reserved=reserve)
+            [report] = verify_pdf(out, load_trust_roots([ca.cert_pem]))
+            assert report.intact
