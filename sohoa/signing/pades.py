@@ -30,6 +30,7 @@ from sohoa.core.errors import SoHoaError
 from sohoa.core.fsutil import atomic_output
 from sohoa.signing import errors
 from sohoa.signing.appearance import Appearance, stamp_spec
+from sohoa.signing.xmp_after import PdfaIncrementalWriter, declares_pdfa, problems_after_signing, updated_xmp
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ def sign_pdf(
     signing_time = signing_time or dt.datetime.now(dt.UTC)
     reader = open_pdf(source)
     try:
-        writer = IncrementalPdfFileWriter(reader.stream, strict=False)
+        writer = _writer(reader, signing_time)
         name = next_field_name(writer.prev)
         signer_name = _signer_name(signer)
         spec = None
@@ -198,8 +199,15 @@ def sign_pdf(
             new_field_spec=field_spec,
             signing_time=signing_time,
         )
-        with atomic_output(output) as tmp, open(tmp, "wb") as out:
-            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=bytes_reserved)
+        with atomic_output(output) as tmp:
+            with open(tmp, "wb") as out:
+                pdf_signer.sign_pdf(writer, output=out, bytes_reserved=bytes_reserved)
+            if isinstance(writer, PdfaIncrementalWriter) and declares_pdfa(writer.sohoa_xmp):
+                problems = problems_after_signing(tmp.read_bytes())  # the project's check, after signing
+                if problems:
+                    raise errors.SigningFailed(
+                        path=str(source), detail="not PDF/A after signing: " + "; ".join(problems)
+                    )
     except SoHoaError:
         raise
     except SigningError as e:
@@ -215,6 +223,18 @@ def sign_pdf(
         reader.stream.close()
     log.info("signed %s (%s, field %s)", output.name, options.level, name)
     return SignedDocument(source, output, name, signing_time, options.level)
+
+
+def _writer(reader: PdfFileReader, signing_time: dt.datetime) -> IncrementalPdfFileWriter:
+    """pyHanko's incremental writer; for a file with XMP (PDF/A), one that keeps the XMP consistent."""
+    stream = reader.stream
+    stream.seek(0)
+    update = updated_xmp(stream.read(), signing_time)
+    stream.seek(0)
+    if update is None:
+        return IncrementalPdfFileWriter(stream, strict=False)
+    xmp, producer = update
+    return PdfaIncrementalWriter(stream, strict=False, xmp=xmp, producer=producer, moment=signing_time)
 
 
 def cms_size_bound(signer: signers.Signer) -> int:

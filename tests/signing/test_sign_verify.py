@@ -270,3 +270,54 @@ def test_bytes_reserved_is_always_even(tmp_path: Path, plain_pdf: Path) -> None:
             sign_pdf(plain_pdf, out, signer, bytes_reserved=reserve)
             [report] = verify_pdf(out, load_trust_roots([ca.cert_pem]))
             assert report.intact
+
+
+def test_signed_pdfa_keeps_consistent_xmp_and_passes_the_check_after_signing(
+    token: SoftHsmToken, pdfa_pdf: Path, tmp_path: Path
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from sohoa.signing.softhsm import make_test_ca
+    from sohoa.signing.xmp_after import problems_after_signing
+
+    result = sign_documents(
+        [pdfa_pdf], tmp_path / "out", module=token.module, token_label=token.label, pin=token.pin,
+        options=SignOptions(appearance="copy", agency_name="UBND phường Bến Nghé"),
+    )  # fmt: skip
+    signed = result.signed[0].output
+    assert signed is not None
+    assert problems_after_signing(signed.read_bytes()) == []
+    with pikepdf.open(pdfa_pdf) as before, pikepdf.open(signed) as after:
+        with before.open_metadata() as m0, after.open_metadata() as m1:
+            assert m1["xmpMM:InstanceID"] != m0.get("xmpMM:InstanceID")
+            assert m1["xmp:MetadataDate"] == m1["xmp:ModifyDate"]
+            assert m1["pdfaid:part"] == "2" and m1.get("pdf:Producer") == m0.get("pdf:Producer")
+        xmp = after.Root.Metadata.read_bytes()
+    assert b"ns0:" not in xmp and b"xmlns:ns1" not in xmp
+
+    # pyHanko's own writer gets it wrong: the check must notice
+    plain = tmp_path / "pyhanko.pdf"
+    ca = make_test_ca(tmp_path / "ca2")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    (tmp_path / "k.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    (tmp_path / "c.pem").write_bytes(ca.issue(key.public_key(), "X").public_bytes(serialization.Encoding.PEM))
+    simple = signers.SimpleSigner(
+        signing_cert=load_cert_from_pemder(str(tmp_path / "c.pem")),
+        signing_key=load_private_key_from_pemder(str(tmp_path / "k.pem"), None),
+        cert_registry=None,
+    )
+    with open(pdfa_pdf, "rb") as fh, open(plain, "wb") as out:
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(fh),
+            signers.PdfSignatureMetadata(field_name="S", subfilter=fields.SigSeedSubFilter.PADES),
+            signer=simple,
+            output=out,
+        )
+    assert problems_after_signing(plain.read_bytes())
