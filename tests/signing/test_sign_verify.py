@@ -321,3 +321,49 @@ def test_signed_pdfa_keeps_consistent_xmp_and_passes_the_check_after_signing(
             output=out,
         )
     assert problems_after_signing(plain.read_bytes())
+
+
+def test_verify_opens_a_permissions_only_encrypted_signed_pdf_and_says_so(
+    token: SoftHsmToken, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    from sohoa.signing.tokens import open_session
+
+    source = tmp_path / "encrypted.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.save(
+        source,
+        encryption=pikepdf.Encryption(
+            owner="chu-so-huu", user="", allow=pikepdf.Permissions(modify_other=False)
+        ),
+    )
+    signed = tmp_path / "encrypted-signed.pdf"
+    with (
+        open_session(token.module, token.label, token.pin) as session,
+        open(source, "rb") as fh,
+        open(signed, "wb") as out,
+    ):
+        writer = IncrementalPdfFileWriter(fh)
+        writer.encrypt("")  # the empty user password opens it, as any reader does
+        from pyhanko.keys import load_cert_from_pemder
+
+        signer = PKCS11Signer(
+            session.session, cert_id=token.cert_id, signing_cert=load_cert_from_pemder(str(token.cert_pem))
+        )
+        signers.sign_pdf(
+            writer,
+            signers.PdfSignatureMetadata(field_name="S", subfilter=fields.SigSeedSubFilter.PADES),
+            signer=signer,
+            output=out,
+        )
+    [report] = verify_pdf(signed, load_trust_roots([token.ca_pem]))
+    assert report.intact and report.ok
+    assert main(["verify", str(signed), "--trust", str(token.ca_pem)]) == 0
+    out = capsys.readouterr().out
+    assert "HỢP LỆ" in out and "mã hóa" in out and "không ký được" not in out
+    monkeypatch.setenv("TEST_PIN", token.pin)
+    assert _sign_cli(token, monkeypatch, str(source)) != 0  # signing an encrypted file is still refused
