@@ -9,13 +9,12 @@ place. Every function that may take time takes a ``progress`` object (see
 
 from __future__ import annotations
 
+from sohoa.core.progress import NullProgress, check_cancel
 from sohoa.gui.services.base import (
     EVENT_KINDS,
     AppContext,
-    NullProgress,
     ProgressLike,
     StatRow,
-    check_cancel,
     known_token_modules,
     list_tokens,
     procedures_seen,
@@ -46,7 +45,6 @@ from sohoa.gui.services.finishing import (
     finish_dossier,
     pending_results,
     process_pages,
-    sign_files,
     sign_pending,
 )
 from sohoa.gui.services.queue import (
@@ -60,7 +58,7 @@ from sohoa.gui.services.queue import (
     retry_item,
     sync_queue,
 )
-from sohoa.gui.services.reuse import ReuseHit, lookup_owner, record_reuse
+from sohoa.workflow.reuse import ReuseHit, lookup_owner, record_reuse
 
 __all__ = [
     "EVENT_KINDS",
@@ -92,7 +90,6 @@ __all__ = [
     "lookup_owner",
     "make_previews",
     "outbox",
-    "pages_of_batch",
     "pending_results",
     "ping_repository",
     "procedures_seen",
@@ -102,8 +99,6 @@ __all__ = [
     "record_reuse",
     "restore_batch",
     "retry_item",
-    "scan_pages",
-    "sign_files",
     "sign_pending",
     "statistics",
     "store_password",

@@ -203,7 +203,7 @@ class BatchSignView(QWidget):
             if row is not None:
                 ok = getattr(doc, "status", "") == "signed"
                 self.table.item(row, OUTCOME_COL).setText(
-                    self.tr("signed") if ok else getattr(doc, "message", "")
+                    self.tr("signed") if ok else doc.message()  # type: ignore[attr-defined]
                 )
 
         self.task = run_task(
