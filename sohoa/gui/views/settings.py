@@ -33,11 +33,16 @@ from sohoa.core.province import bundled_profiles
 from sohoa.gui import services
 from sohoa.gui.widgets import ask, error_text, shortcut
 from sohoa.gui.workers import run_task
+from sohoa.signing.trust import TIMESTAMP_SERVICES
 
 log = logging.getLogger(__name__)
 
 # New texts of the signing area use core Text pairs (no .ts churn while several areas edit the GUI).
 TRUST_TITLE = Text(vi="Chứng thư gốc tin cậy (kiểm tra chữ ký)", en="Trust anchors (signature verification)")
+TSA_HINT = Text(
+    vi="tắt (cơ quan nhà nước: {url}, hoặc máy chủ của nhà cung cấp chứng thư)",
+    en="off (state agencies: {url}, or the certificate provider's server)",
+)
 TRUST_FOLDER = Text(
     vi="Quản trị viên thêm hoặc thay chứng thư gốc trong thư mục: {folder}",
     en="An administrator adds or replaces anchors in the folder: {folder}",
@@ -170,6 +175,8 @@ class SettingsView(QWidget):
             ],
             self.tr("Test token"),
         )
+        tsa = self.fields["signing.timestamp_url"].widget
+        tsa.setPlaceholderText(tr(TSA_HINT, url=next(iter(TIMESTAMP_SERVICES.values()))))  # type: ignore[attr-defined]
         self._trust_group()
         self._group(
             "repository",
