@@ -3,8 +3,9 @@
 ``sohoa sign PDF... --module PATH --token LABEL [--cert-id HEX] [--pin-env VAR] [--visible] [--out-dir DIR]``
 writes ``NAME.signed.pdf`` beside each input (or ``DIR/NAME.pdf``). The PIN is asked on the
 terminal, or read from the environment variable named by ``--pin-env``; it is never printed,
-logged or stored. ``sohoa verify PDF... [--trust CA.pem]... [--json]`` exits 0 only if every
-signature of every file is intact, trusted and covers the whole file.
+logged or stored. ``sohoa verify PDF... [--trust CA.pem]... [--json] [--offline]`` exits 0 only if every
+signature of every file is intact, trusted (the national roots by default), covers the whole file and
+has a known, good revocation status; it prints each signature's chain, root and revocation source.
 """
 
 from __future__ import annotations

@@ -186,10 +186,10 @@ class NotSigned(SignatureError):
 
 class VerificationFailed(SignatureError):
     text = Text(
-        vi="{bad} trong {total} tệp có chữ ký không hợp lệ, không tin cậy hoặc không phủ toàn bộ tệp. "
-        "Không dùng các tệp này; xem báo cáo ở trên.",
-        en="{bad} of {total} file(s) have a signature that is invalid, untrusted or does not cover the whole "
-        "file. Do not use them; see the report above.",
+        vi="{bad} trong {total} tệp có chữ ký không hợp lệ, không tin cậy, không phủ toàn bộ tệp hoặc chưa "
+        "xác định được tình trạng thu hồi. Không dùng các tệp này; xem báo cáo ở trên.",
+        en="{bad} of {total} file(s) have a signature that is invalid, untrusted, does not cover the whole "
+        "file or whose revocation status is unknown. Do not use them; see the report above.",
     )
 
 
