@@ -67,6 +67,7 @@ class TestPki:
     revocations: dict[str, dict[str, str]] = field(default_factory=lambda: dict(REVOKED))
     _proc: subprocess.Popen[bytes] | None = None
     _certs: dict[str, asn1_x509.Certificate] = field(default_factory=dict)
+    _arch_obj: Any = None
 
     @property
     def url(self) -> str:
@@ -87,8 +88,10 @@ class TestPki:
         if label not in self._certs:
             from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig
 
-            cfg = CertomancerConfig.from_file(str(self.config), key_search_dir=str(self.folder))
-            self._certs[label] = cfg.get_pki_arch(ArchLabel(ARCH)).get_cert(CertLabel(label))
+            if self._arch_obj is None:
+                cfg = CertomancerConfig.from_file(str(self.config), key_search_dir=str(self.folder))
+                self._arch_obj = cfg.get_pki_arch(ArchLabel(ARCH))
+            self._certs[label] = self._arch_obj.get_cert(CertLabel(label))
         return self._certs[label]
 
     def cert_pem(self, label: str) -> Path:
@@ -128,6 +131,7 @@ class TestPki:
         }
         self.config.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
         self._certs.clear()
+        self._arch_obj = None
         for path in self.folder.glob("*.cert.pem"):
             path.unlink()
 
@@ -337,8 +341,14 @@ def serve(config: Path, port: int) -> None:
     from certomancer.registry import CertomancerConfig
     from werkzeug.serving import run_simple
 
+    class WholeSeconds(Animator):  # type: ignore[misc]
+        """Times without fractions: NSS (pdfsig) rejects an OCSP response whose producedAt has them."""
+
+        def at_time(self, request: Any) -> dt.datetime:
+            return super().at_time(request).replace(microsecond=0)  # type: ignore[no-any-return]
+
     cfg = CertomancerConfig.from_file(str(config), key_search_dir=str(config.parent))
-    app = Animator(AnimatorArchStore(cfg.pki_archs), with_web_ui=False, allow_time_override=False)
+    app = WholeSeconds(AnimatorArchStore(cfg.pki_archs), with_web_ui=False, allow_time_override=False)
     run_simple("127.0.0.1", port, _ocsp_get_to_post(app))
 
 
