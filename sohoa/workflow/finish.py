@@ -46,6 +46,7 @@ class DocOutcome:
     message: str = ""
     pdf: Path | None = None
     flags: dict[int, list[str]] = field(default_factory=dict)  # page index -> flags from processing
+    skipped: bool = False  # not signed now because it already was (or is not ready): nothing was done
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class DocOutcome:
             "state": self.status,
             "message": self.message,
             "file": str(self.pdf) if self.pdf else None,
+            "skipped": self.skipped,
         }
 
 
@@ -175,6 +177,7 @@ def sign_and_queue(
             rec.id, rec.title, rec.state.value, pdf=rec.signed_file or rec.file
         )
         if not can_sign(rec.state):
+            out.skipped = True
             out.message = (
                 AlreadySigned(document=rec.title or rec.id).message() if rec.state != DocState.SCANNED else ""
             )

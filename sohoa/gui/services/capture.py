@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class ScannedPage:
     new_document: bool = False  # the clerk split the dossier here
     separator_code: str = ""  # a separator sheet's label ("-" when unnamed): not part of any document
     dossier_code: str = ""  # a receipt slip's code, read from its barcode
+    page_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its identity in the dossier draft
 
 
 _scanner_cache: list[ScannerInfo] = []
