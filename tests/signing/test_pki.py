@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,11 +133,11 @@ def test_revoked_after_signing_b_lt_stays_valid_for_its_signing_time(
     [before] = verify_pdf(signed, [pki.cert("root")])
     assert before.ok
     signed_at = dt.datetime.fromisoformat(before.timestamp_time)
-    pki.revoke("later", signed_at + dt.timedelta(seconds=1))
-    while dt.datetime.now(dt.UTC) <= signed_at + dt.timedelta(
-        seconds=1
-    ):  # the revocation must be in the past
-        pass
+    revoked_at = signed_at + dt.timedelta(seconds=1)  # timestamp_time has whole seconds: this is later
+    pki.revoke("later", revoked_at)
+    # the responder answers in whole seconds: wait until its clock is past the revocation
+    while dt.datetime.now(dt.UTC) < revoked_at + dt.timedelta(seconds=1):
+        time.sleep(0.05)
 
     with pytest.raises(errors.CertificateRevoked):  # revoked now: no new signature
         _sign(pki, "later", tmp_path / "again")
