@@ -199,3 +199,21 @@ def test_an_uncaught_exception_shows_a_vietnamese_box_and_is_logged(app, qtbot, 
         hook.uninstall()
         for box in list(hook.boxes):
             box.close()
+
+
+def test_the_preview_helper_loads_neither_the_pipeline_nor_the_gui(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from sohoa.gui.services import page_worker
+
+    page = tmp_path / "page.png"
+    Image.new("RGB", (600, 800), "white").save(page, dpi=(150, 150))
+    info = page_worker.page_info(page, 150, True, r"^SOHOA-SEP$", "default")
+    assert info.thumb.is_file() and "blank" in info.flags
+    loaded = page_worker.helper_modules()
+    heavy = [
+        m
+        for m in loaded
+        if m.startswith(("pikepdf", "pyhanko", "PySide6", "sohoa.gui", "sohoa.processing.runner"))
+    ]
+    assert heavy == []

@@ -39,6 +39,7 @@ from sohoa.gui.services.capture import (
 from sohoa.gui.services.finishing import (
     DocOutcome,
     PendingResult,
+    backlog_entry,
     clerks_seen,
     documents_dir,
     enqueue,
@@ -76,6 +77,7 @@ __all__ = [
     "StatRow",
     "UnfinishedBatch",
     "Uploads",
+    "backlog_entry",
     "cached_scanners",
     "check_cancel",
     "clerks_seen",

@@ -26,6 +26,7 @@ from sohoa.workflow.finish import (
 __all__ = [
     "DocOutcome",
     "PendingResult",
+    "backlog_entry",
     "clerks_seen",
     "documents_dir",
     "enqueue",
@@ -58,6 +59,21 @@ def finish_dossier(
     with ctx.for_worker() as wctx:
         wctx.store.save_dossier(dossier)
         return wf.finish(wctx, dossier.id, pin, progress)
+
+
+def backlog_entry(
+    ctx: AppContext, dossier: Any, doc: Any, pages: list[ScannedPage], progress: Progress
+) -> list[DocOutcome]:
+    """One backlog result: saved through the dossier draft, its PDF/A built; it waits for batch signing."""
+    from sohoa.workflow.backlog import backlog_entry as entry
+    from sohoa.workflow.draft import DossierDraft, DraftPage
+
+    dossier.documents = [doc]
+    draft = DossierDraft.from_model(dossier)
+    draft.documents[0].pages = [
+        DraftPage(p.file, p.dpi, p.color_mode, p.rotation, id=p.page_id) for p in pages
+    ]
+    return entry(ctx, draft, progress)
 
 
 def sign_pending(
