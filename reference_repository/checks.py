@@ -128,6 +128,17 @@ def check_document(data: bytes, trust_roots: list[object]) -> Findings:
             f"the document is not PDF/A-2b ({problems})",
             f"tài liệu không đạt chuẩn PDF/A-2b ({problems})",
         )
+    final = [
+        f for f in validate_pdfa(data, "2b").problems if "(/AcroForm) are not supported" not in f.message
+    ]
+    if final:  # the signed revision too (pikepdf cannot check forms, so every signed file has that finding)
+        problems = "; ".join(f"{f.rule}: {f.message}" for f in final[:3])
+        raise Rejected(
+            422,
+            "not_pdfa",
+            f"the signed document is no longer PDF/A-2b ({problems})",
+            f"tài liệu sau khi ký không còn đạt chuẩn PDF/A-2b ({problems})",
+        )
     context = ValidationContext(trust_roots=trust_roots, allow_fetching=False, revocation_mode="soft-fail")
     last = signatures[-1]
     last_coverage = None

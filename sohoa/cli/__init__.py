@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "sohoa.cli.scan",
     "sohoa.cli.process",
     "sohoa.cli.sign",
+    "sohoa.cli.trust",
     "sohoa.cli.queue",
     "sohoa.cli.doctor",
     "sohoa.cli.demo",

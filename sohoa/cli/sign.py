@@ -3,8 +3,9 @@
 ``sohoa sign PDF... --module PATH --token LABEL [--cert-id HEX] [--pin-env VAR] [--visible] [--out-dir DIR]``
 writes ``NAME.signed.pdf`` beside each input (or ``DIR/NAME.pdf``). The PIN is asked on the
 terminal, or read from the environment variable named by ``--pin-env``; it is never printed,
-logged or stored. ``sohoa verify PDF... [--trust CA.pem]... [--json]`` exits 0 only if every
-signature of every file is intact, trusted and covers the whole file.
+logged or stored. ``sohoa verify PDF... [--trust CA.pem]... [--json] [--offline]`` exits 0 only if every
+signature of every file is intact, trusted (the national roots by default), covers the whole file and
+has a known, good revocation status; it prints each signature's chain, root and revocation source.
 """
 
 from __future__ import annotations
@@ -49,6 +50,27 @@ CERT_LINE = Text(
     vi="  chứng thư {cert_id}: {subject} - cấp bởi {issuer} - hiệu lực {nb} đến {na} - mục đích: {usage}",
     en="  certificate {cert_id}: {subject} - issued by {issuer} - valid {nb} to {na} - usage: {usage}",
 )
+CHAIN_LINE = Text(
+    vi="      chuỗi chứng thư: {chain}; gốc tin cậy: {root}; tình trạng thu hồi tại {at}: {revocation} "
+    "({source}){detail}",
+    en="      chain: {chain}; trust anchor: {root}; revocation status at {at}: {revocation} ({source}){detail}",
+)
+NO_ROOT = Text(vi="không có (gốc không tin cậy)", en="none (untrusted root)")
+REVOCATION_TEXT = {
+    "good": Text(vi="chưa bị thu hồi", en="not revoked"),
+    "revoked": Text(vi="ĐÃ BỊ THU HỒI", en="REVOKED"),
+    "unknown": Text(vi="CHƯA XÁC ĐỊNH được (không kết luận là hợp lệ)", en="UNKNOWN (not claimed valid)"),
+    "none": Text(vi="chứng thư không công bố OCSP/CRL", en="the certificate names no OCSP/CRL"),
+}
+SOURCE_TEXT = {
+    "embedded": Text(vi="theo dữ liệu xác thực trong tệp", en="from the validation data in the file"),
+    "online": Text(vi="kiểm tra trực tuyến", en="checked online"),
+    "": Text(vi="không kiểm tra được", en="not checked"),
+}
+ENCRYPTED = Text(
+    vi="tệp được mã hóa (chỉ giới hạn quyền), đã kiểm tra",
+    en="the file is encrypted (permissions only); checked",
+)
 NO_TOKENS = Text(vi="Không có token nào được cắm vào ({module}).", en="No token is plugged in ({module}).")
 
 
@@ -82,6 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--trust", action="append", default=[], metavar="CA.pem", help="trust root (repeatable)")
     v.add_argument("--json", action="store_true", help="print the report as JSON")
     v.add_argument("--at", metavar="ISO-TIME", help="validate as of this time (default: now)")
+    v.add_argument(
+        "--offline", action="store_true", help="no OCSP/CRL/AIA fetching: only the data in the file"
+    )
     v.set_defaults(func=run_verify)
 
 
@@ -147,9 +172,10 @@ def run_sign(args: argparse.Namespace) -> int:
     from sohoa.core.errors import ExitCode, InputError
     from sohoa.core.progress import Reporter
     from sohoa.signing.batch import DocumentResult, sign_documents
-    from sohoa.signing.certs import load_trust_roots, validation_context
+    from sohoa.signing.certs import validation_context
     from sohoa.signing.options import TokenChoice
     from sohoa.signing.pades import SignOptions, extend_pdf
+    from sohoa.signing.trust import read_cert_files, trust_roots
 
     settings = load_config().settings
     cfg = settings.signing
@@ -160,8 +186,8 @@ def run_sign(args: argparse.Namespace) -> int:
         raise InputError(path="-", detail="no PDF file given")
     tsa = args.tsa if args.tsa is not None else cfg.timestamp_url
     if args.extend:
-        roots = tuple(load_trust_roots([*cfg.trust_roots, *args.trust]))
-        context = validation_context(roots, online=True)
+        roots = tuple(trust_roots([*cfg.trust_roots, *args.trust], defaults=cfg.default_trust_anchors))
+        context = validation_context(roots, read_cert_files(cfg.intermediates), online=True)
         for pdf in args.pdfs:
             target = (args.out_dir / pdf.name) if args.out_dir else pdf.with_name(f"{pdf.stem}.extended.pdf")
             extend_pdf(pdf, target, timestamp_url=tsa, validation_context=context)
@@ -182,6 +208,7 @@ def run_sign(args: argparse.Namespace) -> int:
         prefer_pss=args.pss,
         extra_trust=args.trust,
     )
+    options.check()  # before the PIN: B-LT without a timestamp server, a copy stamp without agency
     pin = _read_pin(args, token.module, token.label, token.serial)
 
     def show(doc: object) -> None:
@@ -229,16 +256,24 @@ def run_sign(args: argparse.Namespace) -> int:
     return 0
 
 
-def _verify_one(path: Path, roots: list[Any], moment: Any) -> tuple[dict[str, Any], int]:
+def _verify_one(
+    path: Path, roots: list[Any], moment: Any, intermediates: list[Any], online: bool
+) -> tuple[dict[str, Any], int]:
     from sohoa.core.errors import ExitCode, SoHoaError
-    from sohoa.signing.verify import verify_pdf
+    from sohoa.signing.verify import is_encrypted, verify_pdf
 
     try:
-        reports = verify_pdf(path, roots, moment=moment)
+        reports = verify_pdf(path, roots, moment=moment, intermediates=intermediates, online=online)
+        encrypted = is_encrypted(path)
     except SoHoaError as e:
         return {"file": str(path), "ok": False, "error": e.message(), "signatures": []}, int(e.exit_code)
     ok = bool(reports) and all(r.ok for r in reports)
-    entry = {"file": str(path), "ok": ok, "error": "" if reports else tr(NO_SIGNATURE)}
+    entry = {
+        "file": str(path),
+        "ok": ok,
+        "error": "" if reports else tr(NO_SIGNATURE),
+        "encrypted": encrypted,
+    }
     entry["signatures"] = [r.as_dict() for r in reports]
     return entry, 0 if ok else int(ExitCode.SIGNATURE)
 
@@ -249,6 +284,7 @@ def _print_entry(entry: dict[str, Any]) -> None:
     print(
         f"{entry['file']}: {tr(VALID) if entry['ok'] else tr(INVALID)}"
         + (f" - {entry['error']}" if entry["error"] else "")
+        + (f" ({tr(ENCRYPTED)})" if entry.get("encrypted") else "")
     )
 
     def yn(flag: bool) -> str:
@@ -270,6 +306,17 @@ def _print_entry(entry: dict[str, Any]) -> None:
                 error=f" ({s['error']})" if s["error"] else "",
             )
         )
+        print(
+            tr(
+                CHAIN_LINE,
+                chain=" -> ".join(s["chain"]) or "?",
+                root=s["root"] or tr(NO_ROOT),
+                revocation=tr(REVOCATION_TEXT.get(s["revocation"], REVOCATION_TEXT["unknown"])),
+                source=tr(SOURCE_TEXT.get(s["revocation_source"], SOURCE_TEXT[""])),
+                detail=f" ({s['revocation_detail']})" if s["revocation_detail"] else "",
+                at=s["validated_at"],
+            )
+        )
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -277,10 +324,11 @@ def run_verify(args: argparse.Namespace) -> int:
 
     from sohoa.core.config import load_config
     from sohoa.core.errors import ExitCode, InputError
-    from sohoa.signing.certs import load_trust_roots
+    from sohoa.signing.trust import read_cert_files, trust_roots
 
     cfg = load_config().settings.signing
-    roots = load_trust_roots([*cfg.trust_roots, *args.trust])
+    roots = trust_roots([*cfg.trust_roots, *args.trust], defaults=cfg.default_trust_anchors)
+    intermediates = read_cert_files(cfg.intermediates)
     moment = None
     if args.at:
         try:
@@ -291,7 +339,7 @@ def run_verify(args: argparse.Namespace) -> int:
             moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
     entries, codes = [], []
     for path in args.pdfs:
-        entry, code = _verify_one(path, roots, moment)
+        entry, code = _verify_one(path, roots, moment, intermediates, not args.offline)
         entries.append(entry)
         codes.append(code)
         if not args.json:

@@ -73,7 +73,7 @@ class Signing(_Section):
     token_label: str = ""
     token_serial: str = ""  # picks one token when two carry the same label
     cert_id: str = ""  # hex CKA_ID; empty: the only certificate with a private key
-    timestamp_url: str = ""  # RFC 3161 server: PAdES B-T
+    timestamp_url: str = ""  # RFC 3161 server: PAdES B-T; off until set (agencies: http://tsa.ca.gov.vn)
     visible: bool = False  # False: invisible signature (results); True: a stamp on page 1
     stamp: Literal["copy", "signature"] = "copy"  # Decree 30 "SAO Y" copy stamp, or agency signature
     seal_image: str = ""  # red seal PNG, for "signature" stamps only
@@ -81,6 +81,8 @@ class Signing(_Section):
     check_revocation: bool = True  # OCSP, then CRL, before signing (a warning when it cannot)
     embed_validation_info: bool = False  # PAdES B-LT: embed OCSP/CRL data (needs the network)
     prefer_pss: bool = False  # RSA-PSS instead of PKCS#1 v1.5
+    intermediates: list[str] = []  # issuing-CA certificates (PEM/DER) embedded with the chain
+    default_trust_anchors: bool = True  # the national roots shipped with SoHoa (+ the system trust folder)
 
 
 class Repository(_Section):

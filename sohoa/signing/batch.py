@@ -11,15 +11,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pkcs11 import exceptions as p11e
-from pyhanko.sign.pkcs11 import PKCS11Signer
 
 from sohoa.core.errors import SoHoaError
 from sohoa.core.progress import Progress
 from sohoa.signing import errors
 from sohoa.signing.certs import check_certificate, check_revocation, validation_context
+from sohoa.signing.chain import ChainSigner, build_chain
 from sohoa.signing.pades import SignOptions, cms_size_bound, sign_pdf
 from sohoa.signing.tokens import DEVICE_GONE, CertInfo, TokenSession, open_session
 
@@ -80,19 +80,46 @@ def output_path(source: Path, out_dir: Path | None = None) -> Path:
 
 def prepare_signer(
     session: TokenSession, cert_id: bytes | None, options: SignOptions
-) -> tuple[CertInfo, PKCS11Signer]:
-    """Pick and check the certificate, and build pyHanko's PKCS#11 signer on the open session."""
+) -> tuple[CertInfo, ChainSigner]:
+    """Pick and check the certificate, and build the PKCS#11 signer with its chain (each cert once).
+
+    The chain is made from the token's CA certificates, the configured intermediates and the
+    trust anchors; :func:`check_before_signing` may complete it with what AIA gave.
+    """
     cert = session.select_certificate(cert_id)
     check_certificate(cert)
-    return cert, PKCS11Signer(
+    others = [c.certificate for c in session.certificates() if c.cert_id != cert.cert_id]
+    chain = build_chain(cert.certificate, [*others, *options.intermediates, *options.trust_roots])
+    return cert, _signer(session, cert, chain, options)
+
+
+def _signer(session: TokenSession, cert: CertInfo, chain: list[Any], options: SignOptions) -> ChainSigner:
+    return ChainSigner(
         session.session,
         cert_id=cert.cert_id,
         signing_cert=cert.certificate,
-        other_certs_to_pull=None,  # CA certificates stored on the token go into the signature
+        chain=chain,
         prefer_pss=options.prefer_pss,
         # tokens (SoftHSM among them) often lack hash-then-sign ECDSA: hash here, sign raw on the token
         use_raw_mechanism=cert.certificate.public_key.algorithm == "ec",
     )
+
+
+def check_before_signing(
+    session: TokenSession, cert: CertInfo, signer: ChainSigner, options: SignOptions
+) -> tuple[ChainSigner, list[str]]:
+    """Revocation (OCSP, then CRL) of the certificate and its chain; raises when it is revoked.
+
+    Returns the signer (with the chain the online check built, when it built one) and the warnings
+    to show (status unknown: offline, responder down, no trust anchor).
+    """
+    chain = list(signer.cert_registry)
+    if not options.check_revocation:
+        return signer, []
+    revocation = check_revocation(signer.signing_cert, chain, options.trust_roots, online=True)
+    if revocation.chain and len(revocation.chain) > len(chain):
+        signer = _signer(session, cert, list(revocation.chain), options)
+    return signer, [revocation.warning] if revocation.warning else []
 
 
 def sign_documents(
@@ -118,12 +145,11 @@ def sign_documents(
     docs = [DocumentResult(Path(p)) for p in paths]
     result = BatchResult(docs)
     with open_session(module, token_label, pin, serial=token_serial) as session:
+        options.check()
         result.certificate, signer = prepare_signer(session, cert_id, options)
+        signer, warnings = check_before_signing(session, result.certificate, signer, options)
+        result.warnings.extend(warnings)
         chain = list(signer.cert_registry)
-        if options.check_revocation:
-            revocation = check_revocation(signer.signing_cert, chain, options.trust_roots, online=True)
-            if revocation.warning:
-                result.warnings.append(revocation.warning)
         context = validation_context(options.trust_roots, chain, online=True) if options.online else None
         reserve = (
             cms_size_bound(signer) if options.level == "B-B" else None

@@ -8,11 +8,13 @@ with a warning, because one-stop counters often work offline and sign at B-B.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder
@@ -64,17 +66,53 @@ def load_trust_roots(paths: Iterable[str | Path]) -> list[asn1_x509.Certificate]
     return roots
 
 
+# CRL reasons (RFC 5280) in the clerk's words.
+REASONS_VI = {
+    "unspecified": "không nêu lý do",
+    "key_compromise": "lộ khóa bí mật",
+    "ca_compromise": "tổ chức cấp chứng thư bị lộ khóa",
+    "affiliation_changed": "thay đổi cơ quan, đơn vị",
+    "superseded": "đã được thay thế bằng chứng thư mới",
+    "cessation_of_operation": "ngừng hoạt động",
+    "certificate_hold": "tạm dừng",
+    "remove_from_crl": "gỡ khỏi danh sách thu hồi",
+    "privilege_withdrawn": "bị rút quyền",
+    "aa_compromise": "tổ chức cấp thuộc tính bị lộ khóa",
+}
+
+
 @dataclass(frozen=True)
 class RevocationResult:
-    status: str  # "good", "unknown" (a warning) - a revoked certificate raises instead
+    """The revocation status of a certificate: "good", "revoked", "unknown" or "none".
+
+    "none" means the certificate names no OCSP responder and no CRL (nothing can be checked);
+    "unknown" means it does but no answer could be had (offline, responder down, untrusted chain).
+    """
+
+    status: str
     detail: str = ""
+    reason: str = ""  # CRL reason key when revoked
+    revoked_at: dt.datetime | None = None
+    root: str = ""  # the trust anchor the chain ends at, when a path was built
+    chain: tuple[asn1_x509.Certificate, ...] = ()  # the validated path, leaf excluded (root included)
 
     @property
     def warning(self) -> str:
         """The user-facing warning, or "" when the status is good."""
         if self.status == "good":
             return ""
-        return REVOCATION_UNKNOWN.render(None, detail=self.detail)
+        return REVOCATION_UNKNOWN.render(None, detail=self.detail or self.status)
+
+
+def has_revocation_pointers(cert: asn1_x509.Certificate) -> bool:
+    """Whether the certificate names an OCSP responder or a CRL distribution point."""
+    return bool(cert.ocsp_urls or cert.crl_distribution_points)
+
+
+def fetcher_backend(timeout_s: float = 10.0) -> Any:
+    from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+    return RequestsFetcherBackend(per_request_timeout=timeout_s)
 
 
 def validation_context(
@@ -84,14 +122,80 @@ def validation_context(
     online: bool = False,
     moment: dt.datetime | None = None,
     revocation_mode: str = "soft-fail",
+    ocsps: Iterable[Any] = (),
+    crls: Iterable[Any] = (),
+    retroactive: bool = False,
+    timeout_s: float = 10.0,
 ) -> ValidationContext:
-    """A pyHanko validation context; fetching OCSP/CRL only when ``online``."""
+    """A pyHanko validation context; fetching OCSP/CRL and AIA issuers only when ``online``.
+
+    ``trust_roots`` empty means "trust nothing" (never the operating system's TLS store).
+    """
     return ValidationContext(
         trust_roots=list(trust_roots),
         other_certs=list(other_certs),
         allow_fetching=online,
         revocation_mode=revocation_mode,
         moment=moment,
+        ocsps=list(ocsps),
+        crls=list(crls),
+        retroactive_revinfo=retroactive,
+        fetcher_backend=fetcher_backend(timeout_s) if online else None,
+    )
+
+
+def revoked_error(cert: asn1_x509.Certificate, result: RevocationResult) -> errors.CertificateRevoked:
+    """The refusal for a revoked certificate: its name, the reason and the date, in Vietnamese."""
+    when = _vn_date(result.revoked_at) if result.revoked_at else "?"
+    reason = REASONS_VI.get(result.reason, result.reason or "không nêu lý do")
+    return errors.CertificateRevoked(
+        subject=common_name_of(cert), detail=f"lý do: {reason}; từ {when}; nguồn: {result.detail}"
+    )
+
+
+def common_name_of(cert: asn1_x509.Certificate) -> str:
+    return str(cert.subject.native.get("common_name") or cert.subject.human_friendly)
+
+
+async def async_check_revocation(
+    cert: asn1_x509.Certificate,
+    other_certs: Iterable[asn1_x509.Certificate],
+    trust_roots: Sequence[asn1_x509.Certificate],
+    *,
+    online: bool,
+    context: ValidationContext | None = None,
+) -> RevocationResult:
+    """OCSP, then CRL (pyhanko-certvalidator's order), for the certificate and its whole chain.
+
+    Intermediates come from ``other_certs`` (token, config) or are fetched through AIA. Never
+    raises for a revoked certificate: the caller decides (signing refuses, verification reports).
+    """
+    if not has_revocation_pointers(cert):
+        return RevocationResult("none", "no OCSP or CRL address in the certificate")
+    if context is None:
+        if not online:
+            return RevocationResult("unknown", "offline")
+        if not trust_roots:
+            return RevocationResult("unknown", "no trust root configured")
+        context = validation_context(trust_roots, other_certs, online=True, revocation_mode="hard-fail")
+    validator = CertificateValidator(cert, intermediate_certs=list(other_certs), validation_context=context)
+    try:
+        path = await validator.async_validate_path()
+    except cv_errors.RevokedError as e:
+        reason = e.reason.native if e.reason is not None else "unspecified"
+        return RevocationResult("revoked", str(e), reason=str(reason), revoked_at=e.revocation_dt)
+    except cv_errors.InsufficientRevinfoError as e:
+        log.warning("revocation status unknown: %s", e)
+        return RevocationResult("unknown", f"no revocation answer: {e}")
+    except (cv_errors.PathBuildingError, cv_errors.PathValidationError) as e:
+        log.warning("revocation status unknown (%s): %s", type(e).__name__, e)
+        return RevocationResult("unknown", f"{type(e).__name__}: {e}")
+    except Exception as e:  # network stack errors surface in many types; never block signing on them
+        log.warning("revocation check failed: %s: %s", type(e).__name__, e)
+        return RevocationResult("unknown", f"{type(e).__name__}: {e}")
+    certs = list(path.iter_certs(include_root=True))
+    return RevocationResult(
+        "good", "OCSP/CRL", root=common_name_of(certs[0]) if certs else "", chain=tuple(reversed(certs[:-1]))
     )
 
 
@@ -102,23 +206,9 @@ def check_revocation(
     *,
     online: bool,
 ) -> RevocationResult:
-    """Check OCSP, then CRL (pyhanko-certvalidator's order). Raises :class:`CertificateRevoked`."""
-    if not online:
-        return RevocationResult("unknown", "offline")
-    if not trust_roots:
-        return RevocationResult("unknown", "no trust root configured")
-    context = validation_context(trust_roots, other_certs, online=True, revocation_mode="require")
-    validator = CertificateValidator(cert, validation_context=context)
-    try:
-        validator.validate_usage(set())
-    except cv_errors.RevokedError as e:
-        raise errors.CertificateRevoked(
-            subject=str(cert.subject.native.get("common_name", "")), detail=str(e)
-        ) from e
-    except (cv_errors.PathValidationError, cv_errors.PathBuildingError) as e:
-        log.warning("revocation status unknown: %s", type(e).__name__)
-        return RevocationResult("unknown", type(e).__name__)
-    except Exception as e:  # network stack errors surface in many types; never block signing on them
-        log.warning("revocation check failed: %s", type(e).__name__)
-        return RevocationResult("unknown", type(e).__name__)
-    return RevocationResult("good")
+    """Check before signing: raises :class:`CertificateRevoked`, returns good/unknown/none otherwise."""
+    other = list(other_certs)
+    result = asyncio.run(async_check_revocation(cert, other, trust_roots, online=online))
+    if result.status == "revoked":
+        raise revoked_error(cert, result)
+    return result

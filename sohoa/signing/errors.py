@@ -186,8 +186,35 @@ class NotSigned(SignatureError):
 
 class VerificationFailed(SignatureError):
     text = Text(
-        vi="{bad} trong {total} tệp có chữ ký không hợp lệ, không tin cậy hoặc không phủ toàn bộ tệp. "
-        "Không dùng các tệp này; xem báo cáo ở trên.",
-        en="{bad} of {total} file(s) have a signature that is invalid, untrusted or does not cover the whole "
-        "file. Do not use them; see the report above.",
+        vi="{bad} trong {total} tệp có chữ ký không hợp lệ, không tin cậy, không phủ toàn bộ tệp hoặc chưa "
+        "xác định được tình trạng thu hồi. Không dùng các tệp này; xem báo cáo ở trên.",
+        en="{bad} of {total} file(s) have a signature that is invalid, untrusted, does not cover the whole "
+        "file or whose revocation status is unknown. Do not use them; see the report above.",
+    )
+
+
+class LtvNeedsTimestamp(SignatureError):
+    text = Text(
+        vi="Chữ ký dài hạn (PAdES B-LT) cần dấu thời gian: hãy chọn máy chủ dấu thời gian (--tsa hoặc "
+        "signing.timestamp_url), hoặc bỏ tùy chọn B-LT.",
+        en="A long-term signature (PAdES B-LT) needs a timestamp: choose a timestamp server (--tsa or "
+        "signing.timestamp_url), or drop the B-LT option.",
+    )
+
+
+class Module32Bit(DeviceError):
+    text = Text(
+        vi="Trình điều khiển token {module} là bản 32-bit, không nạp được vào SoHoa (64-bit). Hãy cài bản "
+        "64-bit của phần mềm token từ nhà cung cấp chữ ký số.",
+        en="The token driver {module} is a 32-bit build and cannot be loaded into SoHoa (64-bit). Install the "
+        "64-bit build of the token software from the certificate provider.",
+    )
+
+
+class StampNeedsAgency(InputError):
+    text = Text(
+        vi="Dấu sao y (Nghị định 30/2020) phải ghi tên cơ quan, tổ chức thực hiện sao: hãy nhập tên cơ quan "
+        "(--agency hoặc general.agency_name).",
+        en="A Decree 30/2020 copy stamp must name the copying agency: give it with --agency or "
+        "general.agency_name.",
     )

@@ -31,6 +31,7 @@ from sohoa.core.errors import SoHoaError
 from sohoa.core.fsutil import atomic_output
 from sohoa.signing import errors
 from sohoa.signing.appearance import Appearance, stamp_spec
+from sohoa.signing.xmp_after import PdfaIncrementalWriter, declares_pdfa, problems_after_signing, updated_xmp
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class SignOptions:
     online: bool = False  # fetch and embed validation data: B-LT
     check_revocation: bool = False  # OCSP, then CRL, before signing; a warning when it cannot be checked
     trust_roots: tuple[asn1_x509.Certificate, ...] = ()
+    intermediates: tuple[asn1_x509.Certificate, ...] = ()  # issuing CAs to embed (config files)
     md_algorithm: str = "sha256"
     prefer_pss: bool = False  # RSA-PSS instead of PKCS#1 v1.5
     reason: str = ""
@@ -72,9 +74,10 @@ class SignOptions:
         """Every ``[signing]`` setting mapped once (the app, the CLI, the workflow and the demo use this).
 
         Keyword arguments are a caller's explicit overrides (``sohoa sign --visible``...); ``None``
-        keeps the configured value. Trust roots are read here, so a bad CA file fails before a PIN.
+        keeps the configured value. Trust anchors (the shipped national roots, the system trust folder,
+        the config's) and intermediates are read here, so a bad CA file fails before a PIN.
         """
-        from sohoa.signing.certs import load_trust_roots
+        from sohoa.signing.trust import read_cert_files, trust_roots
 
         show = signing.visible if visible is None else visible
         seal = (
@@ -89,15 +92,25 @@ class SignOptions:
             timestamp_url=signing.timestamp_url if timestamp_url is None else timestamp_url,
             online=signing.embed_validation_info if online is None else online,
             check_revocation=signing.check_revocation,
-            trust_roots=tuple(load_trust_roots([*signing.trust_roots, *extra_trust])),
+            trust_roots=tuple(
+                trust_roots([*signing.trust_roots, *extra_trust], defaults=signing.default_trust_anchors)
+            ),
+            intermediates=tuple(read_cert_files(signing.intermediates)),
             prefer_pss=signing.prefer_pss if prefer_pss is None else prefer_pss,
         )
 
     @property
     def level(self) -> str:
-        if self.online:
+        if self.online and self.timestamp_url:
             return "B-LT"
         return "B-T" if self.timestamp_url else "B-B"
+
+    def check(self) -> None:
+        """Refuse combinations that would mislabel the output (B-LT needs a signature timestamp)."""
+        if self.online and not self.timestamp_url:
+            raise errors.LtvNeedsTimestamp()
+        if self.appearance == "copy" and not self.agency_name.strip():
+            raise errors.StampNeedsAgency()
 
 
 @dataclass(frozen=True)
@@ -123,8 +136,12 @@ class _TimedPdfSigner(signers.PdfSigner):
         return session
 
 
-def open_pdf(path: Path) -> PdfFileReader:
-    """Open a PDF for signing or checking: typed errors for "not a PDF" and "encrypted"."""
+def open_pdf(path: Path, *, allow_encrypted: bool = False) -> PdfFileReader:
+    """Open a PDF for signing or checking: typed errors for "not a PDF" and "encrypted".
+
+    ``allow_encrypted`` (verification) opens a permissions-only encrypted file with the empty user
+    password; a file that needs a real password still raises :class:`EncryptedPdf`.
+    """
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -137,7 +154,8 @@ def open_pdf(path: Path) -> PdfFileReader:
     try:
         reader = PdfFileReader(fh, strict=False)
         if reader.encrypted:
-            raise errors.EncryptedPdf(path=str(path))
+            if not allow_encrypted or not reader.decrypt(b"").status.value:
+                raise errors.EncryptedPdf(path=str(path))
         _ = reader.root["/Pages"]  # load the catalog now: a broken file fails here, not mid-signing
         return reader
     except errors.EncryptedPdf:
@@ -188,10 +206,13 @@ def sign_pdf(
     :func:`cms_size_bound`).
     """
     source, output = Path(source), Path(output)
+    options.check()
+    if bytes_reserved is not None:
+        bytes_reserved += bytes_reserved % 2
     signing_time = signing_time or dt.datetime.now(dt.UTC)
     reader = open_pdf(source)
     try:
-        writer = IncrementalPdfFileWriter(reader.stream, strict=False)
+        writer = _writer(reader, signing_time)
         name = next_field_name(writer.prev)
         signer_name = _signer_name(signer)
         spec = None
@@ -222,8 +243,15 @@ def sign_pdf(
             new_field_spec=field_spec,
             signing_time=signing_time,
         )
-        with atomic_output(output) as tmp, open(tmp, "wb") as out:
-            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=bytes_reserved)
+        with atomic_output(output) as tmp:
+            with open(tmp, "wb") as out:
+                pdf_signer.sign_pdf(writer, output=out, bytes_reserved=bytes_reserved)
+            if isinstance(writer, PdfaIncrementalWriter) and declares_pdfa(writer.sohoa_xmp):
+                problems = problems_after_signing(tmp.read_bytes())  # the project's check, after signing
+                if problems:
+                    raise errors.SigningFailed(
+                        path=str(source), detail="not PDF/A after signing: " + "; ".join(problems)
+                    )
     except SoHoaError:
         raise
     except SigningError as e:
@@ -241,6 +269,18 @@ def sign_pdf(
     return SignedDocument(source, output, name, signing_time, options.level)
 
 
+def _writer(reader: PdfFileReader, signing_time: dt.datetime) -> IncrementalPdfFileWriter:
+    """pyHanko's incremental writer; for a file with XMP (PDF/A), one that keeps the XMP consistent."""
+    stream = reader.stream
+    stream.seek(0)
+    update = updated_xmp(stream.read(), signing_time)
+    stream.seek(0)
+    if update is None:
+        return IncrementalPdfFileWriter(stream, strict=False)
+    xmp, producer = update
+    return PdfaIncrementalWriter(stream, strict=False, xmp=xmp, producer=producer, moment=signing_time)
+
+
 def cms_size_bound(signer: signers.Signer) -> int:
     """A safe size for a B-B CMS: every certificate it may embed, the signature and the attributes.
 
@@ -248,7 +288,8 @@ def cms_size_bound(signer: signers.Signer) -> int:
     signing time in a batch.
     """
     certs = [signer.signing_cert, *signer.cert_registry]
-    return sum(len(c.dump()) for c in certs if c is not None) + 8192
+    size = sum(len(c.dump()) for c in certs if c is not None) + 8192
+    return size + (size % 2)  # /Contents is hex: pyHanko requires an even number of bytes
 
 
 def _signer_name(signer: signers.Signer) -> str:

@@ -272,3 +272,70 @@ def store_certificate(token: SoftHsmToken, cert: x509.Certificate, cert_id: byte
 def delete_token(token: SoftHsmToken) -> None:
     """Remove the token from outside the running process: what pulling the USB token looks like."""
     _run([_need("softhsm2-util", "softhsm2"), "--delete-token", "--token", token.label], token.env)
+
+
+def import_token(
+    folder: Path,
+    key_pem: Path,
+    cert_der: bytes,
+    *,
+    ca_pem: Path,
+    label: str = "SoHoa PKI Token",
+    pin: str = "123456",
+    so_pin: str = "12345678",
+    cert_id: bytes = b"\x01",
+    extra_certs: Sequence[bytes] = (),
+    module: str = SOFTHSM_MODULE,
+) -> SoftHsmToken:
+    """A token holding a key made elsewhere (a test PKI's signer key) with its certificate.
+
+    ``extra_certs`` (DER) are stored too, as CA certificates without keys, the way CA tokens ship
+    their issuing CA.
+    """
+    if not Path(module).is_file():
+        raise MissingDependencyError(what="SoftHSM2", install="apt-get install softhsm2")
+    folder = folder.resolve()
+    token_dir = folder / "tokens"
+    token_dir.mkdir(parents=True, exist_ok=True)
+    conf = folder / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
+        "slots.removable = true\n",
+        encoding="utf-8",
+    )
+    token = SoftHsmToken(
+        module=module,
+        conf=conf,
+        token_dir=token_dir,
+        label=label,
+        pin=pin,
+        so_pin=so_pin,
+        cert_id=cert_id,
+        cert_pem=folder / "cert.pem",
+        ca_pem=ca_pem,
+        key_type="rsa",
+    )
+    util = _need("softhsm2-util", "softhsm2")
+    _run([util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", so_pin], token.env)
+    _run(
+        [
+            util,
+            "--import",
+            str(key_pem),
+            "--token",
+            label,
+            "--label",
+            label,
+            "--id",
+            cert_id.hex(),
+            "--pin",
+            pin,
+        ],
+        token.env,
+    )
+    cert = x509.load_der_x509_certificate(cert_der)
+    store_certificate(token, cert, cert_id, label=label)
+    for i, der in enumerate(extra_certs):
+        store_certificate(token, x509.load_der_x509_certificate(der), bytes([0xC0 + i]), label=f"CA {i}")
+    token.cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return token

@@ -148,6 +148,11 @@ def load_module(module: str | Path) -> Any:
         path = str(found[0]) if found else ""
     if not path or not Path(path).is_file():
         raise errors.ModuleNotFound(module=path or "?")
+    from sohoa.signing.modules import module_bits, process_bits
+
+    bits = module_bits(path)
+    if bits is not None and bits != process_bits():
+        raise errors.Module32Bit(module=path)
     try:
         lib = pkcs11.lib(path)
         if not lib.initialized:

@@ -67,14 +67,19 @@ def test_intact_corpus_signatures_are_intact(corpus: Path, name: str) -> None:
     assert reports and all(r.intact and r.valid for r in reports), reports
 
 
-def test_corpus_certified_file_is_fully_valid_at_its_time(corpus: Path) -> None:
+def test_corpus_certified_file_is_trusted_at_its_time_but_never_valid_without_revocation_data(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its OCSP responder and CRL (pyhanko.tests) cannot be reached and the file holds no DSS."""
     path = corpus / SIG / "pyhanko/certified-with-indirect-refs-in-dir.pdf"
-    assert (
-        main(["verify", str(path), "--trust", str(corpus / ROOT), "--at", "2020-11-01T00:00:00+00:00"]) == 0
-    )
-    assert (
-        main(["verify", str(path), "--trust", str(corpus / ROOT)]) == 7
-    )  # its certificate has expired since
+    args = ["verify", str(path), "--trust", str(corpus / ROOT), "--json"]
+    assert main([*args, "--at", "2020-11-01T00:00:00+00:00"]) == 7
+    [sig] = json.loads(capsys.readouterr().out)[0]["signatures"]
+    assert sig["intact"] and sig["trusted"] and sig["root"] == "Root CA"
+    assert sig["revocation"] == "unknown" and not sig["ok"]
+    assert main(args) == 7  # its certificate has expired since
+    [sig] = json.loads(capsys.readouterr().out)[0]["signatures"]
+    assert not sig["trusted"] and sig["problem"] == "out_of_bounds_no_poe"
 
 
 @pytest.mark.parametrize("name", ["pyhanko/minimal.pdf", "pyhanko/minimal-with-field.pdf"])

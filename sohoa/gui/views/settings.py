@@ -28,12 +28,44 @@ from PySide6.QtWidgets import (
 
 from sohoa.core.config import save_setting
 from sohoa.core.errors import SoHoaError
+from sohoa.core.i18n import Text, tr
 from sohoa.core.province import bundled_profiles
 from sohoa.gui import services
 from sohoa.gui.widgets import ask, error_text, shortcut
 from sohoa.gui.workers import run_task
+from sohoa.signing.trust import TIMESTAMP_SERVICES
 
 log = logging.getLogger(__name__)
+
+# New texts of the signing area use core Text pairs (no .ts churn while several areas edit the GUI).
+TRUST_TITLE = Text(vi="Chứng thư gốc tin cậy (kiểm tra chữ ký)", en="Trust anchors (signature verification)")
+TSA_HINT = Text(
+    vi="tắt (cơ quan nhà nước: {url}, hoặc máy chủ của nhà cung cấp chứng thư)",
+    en="off (state agencies: {url}, or the certificate provider's server)",
+)
+TRUST_FOLDER = Text(
+    vi="Quản trị viên thêm hoặc thay chứng thư gốc trong thư mục: {folder}",
+    en="An administrator adds or replaces anchors in the folder: {folder}",
+)
+
+
+def token_modules_by_vendor() -> list[tuple[str, str]]:
+    """(path, "Vendor - path") for every token driver installed here: clerks know the vendor's name."""
+    from sohoa.signing.modules import vendors_installed
+
+    return [(str(path), f"{vendor} - {path}") for vendor, path in vendors_installed()]
+
+
+def trust_anchor_text(config_roots: list[str]) -> str:
+    """One line per anchor (subject, SHA-256), as ``sohoa trust list`` prints them."""
+    from sohoa.signing.trust import load_anchors, system_trust_dir
+
+    try:
+        anchors = load_anchors(config_roots)
+    except SoHoaError as e:
+        return e.message()
+    lines = [f"{a.subject}\nSHA-256: {a.sha256}" for a in anchors]
+    return "\n\n".join([*lines, tr(TRUST_FOLDER, folder=str(system_trust_dir()))])
 
 
 @dataclass
@@ -134,7 +166,7 @@ class SettingsView(QWidget):
                 (
                     "signing.pkcs11_module",
                     self.tr("Token driver (PKCS#11 module)"),
-                    self._combo([(p, p) for p in services.known_token_modules()], editable=True),
+                    self._combo(token_modules_by_vendor(), editable=True),
                 ),
                 ("signing.token_label", self.tr("Token"), QLineEdit()),
                 ("signing.cert_id", self.tr("Certificate ID (hex)"), QLineEdit()),
@@ -143,6 +175,9 @@ class SettingsView(QWidget):
             ],
             self.tr("Test token"),
         )
+        tsa = self.fields["signing.timestamp_url"].widget
+        tsa.setPlaceholderText(tr(TSA_HINT, url=next(iter(TIMESTAMP_SERVICES.values()))))  # type: ignore[attr-defined]
+        self._trust_group()
         self._group(
             "repository",
             self.tr("Repository"),
@@ -178,6 +213,18 @@ class SettingsView(QWidget):
         self.load()
 
     # -- building --------------------------------------------------------------------------------
+    def _trust_group(self) -> None:
+        """The trust anchors verification uses, with SHA-256 fingerprints an administrator can compare."""
+        group = QGroupBox(tr(TRUST_TITLE))
+        group.setObjectName("trust-anchors")
+        layout = QVBoxLayout(group)
+        label = QLabel(trust_anchor_text(self.ctx.settings.signing.trust_roots))
+        label.setObjectName("trust-anchor-list")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(label)
+        self.body.addWidget(group)
+
     def _combo(self, items: list[tuple[str, str]], editable: bool = False) -> QComboBox:
         box = QComboBox()
         box.setEditable(editable)
