@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import io
 import logging
 import multiprocessing.connection
 import os
@@ -411,7 +412,9 @@ def _remove_quietly(path: Path) -> None:
 def _bmp_to_page(bmp: Path, target: Path, index: int, s: ScanSettings) -> ScannedPage:
     from PIL import Image
 
-    with Image.open(bmp) as im:
+    # Read from memory: PIL maps an uncompressed BMP file, and on Windows a mapped file cannot
+    # be deleted until the image object is collected (a sharing violation).
+    with Image.open(io.BytesIO(bmp.read_bytes())) as im:
         image = (
             im.convert("1") if s.mode == "bw" else im.convert("L") if s.mode == "gray" else im.convert("RGB")
         )
