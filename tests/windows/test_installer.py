@@ -58,7 +58,11 @@ def installed(display: str) -> Iterator[dict[str, str]]:
     env = dict(os.environ, DISPLAY=display, WINEDEBUG="-all")
     setup = os.environ["SOHOA_SETUP"]
     done = subprocess.run(
-        ["wine", setup, "/S", f"/TESSERACT={TESSERACT_DIR}"], env=env, capture_output=True, timeout=900
+        ["wine", setup, "/S", f"/TESSERACT={TESSERACT_DIR}"],
+        env=env,
+        capture_output=True,
+        input=b"",
+        timeout=900,
     )
     subprocess.run(["wineserver", "-w"], env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -69,8 +73,8 @@ def installed(display: str) -> Iterator[dict[str, str]]:
 def _run(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     # Wine: stdout must be a pipe (a file gives WinError 6); capture_output gives pipes.
     return subprocess.run(
-        ["wine", APP, *args], env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
-        timeout=timeout, cwd=PROJECT,
+        ["wine", APP, *args], env=env, capture_output=True, input="", text=True, encoding="utf-8",
+        errors="replace", timeout=timeout, cwd=PROJECT,
     )  # fmt: skip
 
 
@@ -85,7 +89,7 @@ def test_installs_app_start_menu_entry_language_data_and_uninstaller(installed: 
     reg = subprocess.run(
         ["wine", "reg", "query", r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\SoHoa", "/v",
          "UninstallString"],
-        env=installed, capture_output=True, text=True, timeout=120,
+        env=installed, capture_output=True, input="", text=True, timeout=120,
     )  # fmt: skip
     assert "uninstall.exe" in reg.stdout
 
