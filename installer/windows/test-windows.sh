@@ -101,6 +101,11 @@ if [ ! -f "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1
   touch "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1-12)"
 fi
 printf 'Z:%s\r\n' "${ROOT//\//\\}" > "$SITE/sohoa-source.pth"
+# Wine 8.0's ucrtbase has the C99 complex functions as aborting stubs and numpy calls them on
+# import: numpy's .pyd files are pointed at sohoa-crt-math-fix.dll (in the prefix's System32),
+# which implements them (installer/windows/crtfix/). Undone in the app before it is packaged.
+installer/windows/crtfix/build.sh "$SITE" "$WINEPREFIX/drive_c/windows/system32/sohoa-crt-math-fix.dll"
+python3 installer/windows/crtfix/patch_numpy.py "$SITE" | sed 's/^/  /'
 lap "windows wheels"
 
 # --- 6. the TWAIN driver and the Windows specifics, inside Wine -----------------------------------
@@ -114,6 +119,7 @@ say "PyInstaller (Windows) under Wine"
 rm -rf "$W/pyi"
 wpy -m PyInstaller --noconfirm --log-level WARN --distpath 'Z:'"${W//\//\\}"'\pyi\dist' \
   --workpath 'Z:'"${W//\//\\}"'\pyi\work' installer/windows/sohoa-windows.spec
+python3 installer/windows/crtfix/patch_numpy.py "$W/pyi/dist/sohoa" --undo | sed 's/^/  /'  # ship numpy as built
 lap "pyinstaller under wine"
 say "makensis"
 SETUP=dist/sohoa-${VERSION}-setup.exe

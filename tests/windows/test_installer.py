@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,6 +67,10 @@ def installed(display: str) -> Iterator[dict[str, str]]:
     )
     subprocess.run(["wineserver", "-w"], env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+    # Wine only: the installed numpy is pointed at the prefix's sohoa-crt-math-fix.dll, as in the
+    # build (Wine 8.0's ucrtbase aborts in the complex functions numpy calls on import).
+    patch = PROJECT / "installer" / "windows" / "crtfix" / "patch_numpy.py"
+    subprocess.run([sys.executable, str(patch), str(_c(r"C:\Program Files\SoHoa\_internal"))], check=True)
     yield env
     subprocess.run(["wineserver", "-k"], env=env, timeout=60, check=False)
 
