@@ -48,7 +48,8 @@ done
 x86_64-w64-mingw32-windres -i sane.res -o sane_res.o 2>/dev/null
 /usr/lib/wine/winebuild -w --def -o sane.def --export "$D/sane.ds.spec" -m64
 $CC -shared -nostdlib -o sane.ds sane.def "${OBJS[@]}" sane_res.o -L"$WINELIB/x86_64-windows" -lwinecrt0 \
-  -lcomctl32 -luser32 -lgdi32 -lkernel32 -lntdll -lucrtbase -Wl,--entry,DllMainCRTStartup -Wl,--subsystem,windows
+  -lcomctl32 -luser32 -lgdi32 -lkernel32 -lntdll -lucrtbase -Wl,--entry,DllMainCRTStartup -Wl,--subsystem,windows \
+  -Wl,--no-insert-timestamp
 /usr/lib/wine/winebuild --builtin sane.ds
 install -m644 sane.ds "$WINELIB/x86_64-windows/sane.ds"
 install -m644 sane.so "$WINELIB/x86_64-unix/sane.so"
