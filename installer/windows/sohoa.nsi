@@ -4,10 +4,9 @@
 ; Tesseract language data (bundled in the app), records the folder of an existing Tesseract
 ; install, and registers the uninstaller. Silent install: setup.exe /S /TESSERACT=C:\path
 ; User data (%LOCALAPPDATA%\SoHoa) is never touched, by install or uninstall.
-Unicode true
+Target amd64-unicode  ; a 64-bit installer: the app is 64-bit (and Wine here has no 32-bit side)
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
-!include "x64.nsh"
 
 !ifndef VERSION
   !error "pass -DVERSION=..."
@@ -38,9 +37,7 @@ Var TessDir
 
 Function .onInit
   SetShellVarContext all
-  ${If} ${RunningX64}
-    SetRegView 64
-  ${EndIf}
+  SetRegView 64
   ; Tesseract: /TESSERACT=..., else the UB Mannheim installer's registry entry, else its default folder.
   ${GetParameters} $0
   ClearErrors

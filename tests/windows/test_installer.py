@@ -141,3 +141,19 @@ def test_gui_screenshot_under_xvfb(installed: dict[str, str]) -> None:
     with Image.open(target) as im:
         assert im.width >= 800 and im.height >= 500
         assert len(im.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 20  # drawn, not blank
+
+
+def test_silent_uninstall_removes_the_app_and_its_registration(installed: dict[str, str]) -> None:
+    """Last in the file: it removes what the tests above used."""
+    done = subprocess.run(
+        ["wine", r"C:\Program Files\SoHoa\uninstall.exe", "/S"], env=installed, capture_output=True, input=b"",
+        timeout=600,
+    )  # fmt: skip
+    subprocess.run(["wineserver", "-w"], env=installed, timeout=300)
+    assert done.returncode == 0
+    assert not _c(APP).exists() and not _c(r"C:\Program Files\SoHoa\_internal").exists()
+    reg = subprocess.run(
+        ["wine", "reg", "query", r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\SoHoa"],
+        env=installed, capture_output=True, input="", text=True, timeout=120,
+    )  # fmt: skip
+    assert "DisplayName" not in reg.stdout
