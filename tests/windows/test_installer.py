@@ -57,6 +57,7 @@ def display() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def installed(display: str) -> Iterator[dict[str, str]]:
     env = dict(os.environ, DISPLAY=display, WINEDEBUG="-all")
+    env.pop("QT_QPA_PLATFORM", None)  # tests/conftest.py sets offscreen for the Linux tests
     setup = os.environ["SOHOA_SETUP"]
     done = subprocess.run(
         ["wine", setup, "/S", f"/TESSERACT={TESSERACT_DIR}"],
