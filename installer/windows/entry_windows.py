@@ -23,7 +23,16 @@ def _tesseract_setup() -> None:
         os.environ["TESSDATA_PREFIX"] = str(tessdata)
 
 
+def _utf8_streams() -> None:
+    """A piped or redirected stdout on Windows uses the ANSI code page (cp1252), which cannot
+    encode Vietnamese: `sohoa doctor | more` failed with UnicodeEncodeError (seen under Wine)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 if __name__ == "__main__":
+    _utf8_streams()
     if getattr(sys, "frozen", False):
         _tesseract_setup()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
