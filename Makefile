@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench screenshots package test-package clean
+.PHONY: setup demo test lint bench screenshots package test-package clean test-windows
 
 setup:            ## install system packages (apt) and the venv (pip); idempotent
 	@installer/setup.sh
@@ -42,3 +42,6 @@ screenshots: setup  ## a PNG of each view (demo data) under Xvfb, into docs/scre
 
 clean:
 	rm -rf build dist demo-output .pytest_cache
+
+test-windows: setup  ## Wine: the real TWAIN stack, the Windows build (PyInstaller + NSIS), installed and run
+	@installer/windows/test-windows.sh

@@ -9,7 +9,9 @@ rejects capability values it does not list.
 
 from __future__ import annotations
 
+import os
 import types
+from pathlib import Path
 from typing import Any, ClassVar
 
 from PIL import Image
@@ -17,6 +19,7 @@ from PIL import Image
 ICAP_PIXELTYPE, ICAP_UNITS, ICAP_XRESOLUTION, ICAP_YRESOLUTION = 0x0101, 0x0102, 0x1118, 0x1119
 ICAP_PHYSICALWIDTH, ICAP_PHYSICALHEIGHT, ICAP_AUTOMATICBORDERDETECTION = 0x1111, 0x1112, 0x1150
 CAP_XFERCOUNT, CAP_FEEDERENABLED, CAP_FEEDERLOADED, CAP_DUPLEXENABLED = 0x0001, 0x1002, 0x1003, 0x1013
+ICAP_XFERMECH = 0x0103
 TWTY_INT16, TWTY_UINT16, TWTY_BOOL, TWTY_FIX32 = 1, 4, 6, 7
 TWPT_BW, TWPT_GRAY, TWPT_RGB = 0, 1, 2
 TWUN_INCHES = 0
@@ -60,7 +63,9 @@ class FakeScanner:
         jam_after: int | None = None,
         duplex: bool = True,
         offline_after: int | None = None,
+        file_transfer: bool = True,
     ) -> None:
+        self.file_transfer = file_transfer
         self.name, self.sheets, self.jam_after, self.duplex = name, sheets, jam_after, duplex
         self.offline_after = offline_after
         self.caps: dict[int, Any] = {}
@@ -85,6 +90,7 @@ class Source:
             ICAP_PHYSICALWIDTH: (TWTY_FIX32, 8.5),
             ICAP_PHYSICALHEIGHT: (TWTY_FIX32, 14.0),
             CAP_FEEDERLOADED: (TWTY_BOOL, self.s.sheets > 0),
+            ICAP_XFERMECH: (TWTY_UINT16, (0, 0, [0, 1] if self.s.file_transfer else [0])),
         }
         if self.s.duplex:
             table[CAP_DUPLEXENABLED] = (TWTY_BOOL, (0, 0, [False, True]))
@@ -104,9 +110,46 @@ class Source:
             raise ValueError("frame outside the scan area")
         self.s.layout = frame
 
-    def acquire_file(
-        self, before: Any, after: Any = lambda more: None, show_ui: bool = True, modal: bool = False
+    def acquire_natively(
+        self, after: Any, before: Any = lambda info: None, show_ui: bool = True, modal: bool = False
     ) -> None:
+        """Native transfer: each page is an in-memory image the caller saves as BMP."""
+
+        class _Image:
+            def __init__(self, path: str) -> None:
+                self.tmp = path
+
+            def save(self, path: str) -> None:
+                Path(self.tmp).replace(path)
+
+            def close(self) -> None:
+                pass
+
+        import tempfile
+
+        holder: dict[str, Any] = {}
+
+        def fake_before(info: dict[str, Any]) -> str:
+            fd, name = tempfile.mkstemp(suffix=".bmp")
+            os.close(fd)
+            holder["path"] = name
+            return name
+
+        def fake_after(more: int) -> None:
+            after(_Image(holder["path"]), more)
+
+        self.acquire_file(fake_before, fake_after, show_ui, modal, _native=True)
+
+    def acquire_file(
+        self,
+        before: Any,
+        after: Any = lambda more: None,
+        show_ui: bool = True,
+        modal: bool = False,
+        _native: bool = False,
+    ) -> None:
+        if not self.s.file_transfer and not _native:
+            raise Exception("File transfer is not supported")  # what pytwain raises
         dpi = int(self.s.caps.get(ICAP_XRESOLUTION, 300))
         feeder = self.s.caps.get(CAP_FEEDERENABLED, False)
         count = self.s.caps.get(CAP_XFERCOUNT, -1)
@@ -159,3 +202,15 @@ class SourceManager:
 
     def close(self) -> None:
         pass
+
+
+def _from_environment() -> None:
+    """A worker process imports this module afresh: SOHOA_FAKE_TWAIN="name:sheets,..." fills it."""
+    spec = os.environ.get("SOHOA_FAKE_TWAIN")
+    if spec:
+        for item in spec.split(","):
+            name, _, sheets = item.partition(":")
+            SourceManager.scanners.append(FakeScanner(name=name, sheets=int(sheets or 0)))
+
+
+_from_environment()
