@@ -1,18 +1,21 @@
 """Decoding one input page into an 8-bit RGB array at a known resolution.
 
 16-bit samples are scaled to 8 bits, CMYK goes to sRGB (through its ICC profile when it
-has one), palettes and alpha are flattened on white, a missing resolution becomes 300 dpi
-with a flag, and very high resolutions are brought down to 300 dpi (the archive needs no
-more, and every later step gets faster).
+has one), palettes and alpha are flattened on white, a missing resolution is estimated
+from the size of the characters (with a flag), and very high resolutions are brought down
+to 300 dpi (the archive needs no more, and every later step gets faster). A black-and-white
+PDF scan is rendered at its own resolution, so its output does not grow.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
+import pikepdf
 from PIL import Image, ImageCms
 
 from sohoa.core.model import PageFlag
@@ -53,7 +56,37 @@ def _to_rgb(img: Image.Image) -> np.ndarray:
     return np.asarray(img)
 
 
-def _load_image(src: PageSource) -> tuple[np.ndarray, float, float, set[PageFlag]]:
+STANDARD_DPI = (72, 100, 150, 200, 240, 300, 400, 600)
+BODY_CHAR_MM = 2.4  # median character blob height of 12-14 pt office body text
+
+
+@dataclass(frozen=True)
+class Loaded:
+    rgb: np.ndarray
+    dpi: int
+    flags: set[PageFlag]
+    bilevel: bool = False  # the input page was black and white (1 bit): its output must not grow
+
+
+def estimate_dpi(rgb: np.ndarray) -> int:
+    """A resolution for a file that carries none, from the size of its characters.
+
+    Office letters are printed at 12-14 pt, whose character blobs have a median height of
+    about 2.4 mm; the result snaps to the nearest usual scan resolution. A page without
+    enough character-sized blobs gets the default (300 dpi).
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    keep = (h >= 5) & (h <= 200) & (w <= 3 * h) & (stats[1:, cv2.CC_STAT_AREA] >= 8)
+    if keep.sum() < 40:
+        return DEFAULT_DPI
+    dpi = float(np.median(h[keep])) * 25.4 / BODY_CHAR_MM
+    return min(STANDARD_DPI, key=lambda d: abs(np.log(d / dpi)))
+
+
+def _load_image(src: PageSource) -> tuple[np.ndarray, float, float, set[PageFlag], bool]:
     flags: set[PageFlag] = set()
     Image.MAX_IMAGE_PIXELS = MAX_MEGAPIXELS * 1_000_000
     try:
@@ -61,6 +94,7 @@ def _load_image(src: PageSource) -> tuple[np.ndarray, float, float, set[PageFlag
             img.seek(src.index)
             img.load()
             dpi = img.info.get("dpi")
+            bilevel = img.mode == "1"
             rgb = _to_rgb(img)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise TruncatedImage(path=src.label, detail=str(e) or type(e).__name__) from e
@@ -69,19 +103,44 @@ def _load_image(src: PageSource) -> tuple[np.ndarray, float, float, set[PageFlag
     except (TypeError, IndexError, ValueError):
         xdpi = ydpi = 0.0
     if xdpi < 30 or ydpi < 30:
-        xdpi = ydpi = float(DEFAULT_DPI)
+        xdpi = ydpi = float(estimate_dpi(rgb))
         flags.add(PageFlag.DPI_ASSUMED)
-    return rgb, xdpi, ydpi, flags
+    return rgb, xdpi, ydpi, flags, bilevel
 
 
-def _render_pdf(src: PageSource) -> np.ndarray:
+def bilevel_pdf_dpi(src: PageSource) -> int | None:
+    """The resolution of a PDF page that is one black-and-white scan (CCITT, JBIG2, 1-bit), else None.
+
+    Such a page is rendered at its own resolution, not at RENDER_DPI: rendering a 200 dpi
+    fax-coded scan at 300 dpi (and coding it again) would only make the file bigger.
+    """
+    try:
+        with pikepdf.open(src.path) as pdf:
+            page = pdf.pages[src.index]
+            images = list(page.images.values())
+            if len(images) != 1:
+                return None
+            image = images[0]
+            if not (image.get("/ImageMask", False) or int(image.get("/BitsPerComponent", 8)) == 1):
+                return None
+            box = page.mediabox
+            w_pt, h_pt = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
+            if int(page.obj.get("/Rotate", 0)) % 180:
+                w_pt, h_pt = h_pt, w_pt
+            dpi = max(int(image.Width) / (w_pt / 72), int(image.Height) / (h_pt / 72))
+    except (pikepdf.PdfError, KeyError, ValueError, TypeError, ZeroDivisionError, IndexError):
+        return None
+    return round(dpi) if 100 <= dpi <= MAX_WORK_DPI else None
+
+
+def _render_pdf(src: PageSource, dpi: int = RENDER_DPI) -> np.ndarray:
     import pypdfium2 as pdfium
 
     try:
         doc = pdfium.PdfDocument(src.path)
         try:
             page = doc[src.index]
-            bitmap = page.render(scale=RENDER_DPI / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
+            bitmap = page.render(scale=dpi / 72, rev_byteorder=True, fill_color=(255, 255, 255, 255))
             arr = bitmap.to_numpy()
         finally:
             doc.close()
@@ -90,11 +149,15 @@ def _render_pdf(src: PageSource) -> np.ndarray:
     return np.ascontiguousarray(arr[:, :, :3])
 
 
-def load_page(src: PageSource) -> tuple[np.ndarray, int, set[PageFlag]]:
-    """The page as RGB uint8, its resolution (square pixels) and the flags loading raised."""
+def load_page(src: PageSource) -> Loaded:
+    """The page as RGB uint8, its resolution (square pixels), the flags loading raised and
+    whether it was a black-and-white scan."""
     if src.kind == "pdf":
-        return np.array(_render_pdf(src)), RENDER_DPI, set()
-    rgb, xdpi, ydpi, flags = _load_image(src)
+        native = bilevel_pdf_dpi(src)
+        dpi = native or RENDER_DPI
+        flags = {PageFlag.LOW_RESOLUTION} if dpi < 200 else set()
+        return Loaded(np.array(_render_pdf(src, dpi)), dpi, flags, bilevel=native is not None)
+    rgb, xdpi, ydpi, flags, bilevel = _load_image(src)
     if not rgb.flags.writeable:
         rgb = rgb.copy()
     if abs(xdpi - ydpi) > 1:  # non-square pixels (fax modes): stretch to the finer resolution
@@ -107,4 +170,4 @@ def load_page(src: PageSource) -> tuple[np.ndarray, int, set[PageFlag]]:
         xdpi = DEFAULT_DPI
     if round(xdpi) < 200:
         flags.add(PageFlag.LOW_RESOLUTION)
-    return rgb, round(xdpi), flags
+    return Loaded(rgb, round(xdpi), flags, bilevel)

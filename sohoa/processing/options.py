@@ -27,6 +27,7 @@ class ProcessOptions:
     ocr: bool = True
     tesseract_timeout_s: float = 180.0
     min_ocr_confidence: float = 60.0
+    ocr_model: str = "best"  # "fast" (Debian's), "best" (4.0.0_best_int) or "full": see docs/processing.md
 
     def __post_init__(self) -> None:
         modes = tuple(ColorMode(m) for m in self.allowed_color_modes)
@@ -77,6 +78,7 @@ class PageReport:
     ocr_confidence: float | None = None  # mean word confidence, 0-100
     words: int = 0
     image_bytes: int = 0
+    seconds: float = 0.0  # time spent on this page in its worker
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
