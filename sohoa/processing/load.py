@@ -117,7 +117,11 @@ def bilevel_pdf_dpi(src: PageSource) -> int | None:
     try:
         with pikepdf.open(src.path) as pdf:
             page = pdf.pages[src.index]
-            images = list(page.images.values())
+            images = (
+                list(page.get_images().values())
+                if hasattr(page, "get_images")
+                else list(page.images.values())
+            )
             if len(images) != 1:
                 return None
             image = images[0]

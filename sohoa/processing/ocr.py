@@ -57,19 +57,25 @@ def models_root() -> Path:
     return Path(root) if root else Path(__file__).resolve().parents[2] / ".tessdata"
 
 
-@functools.cache
-def tessdata_dir(model: str) -> str | None:
-    """The tessdata folder of ``model``, or None for Tesseract's own (the system's fast model).
+_warned: set[str] = set()
 
-    A model that was not installed falls back to the system's, with a warning in the log:
-    the page is still read, only with the faster, less accurate network.
+
+def tessdata_dir(model: str) -> str | None:
+    """The tessdata folder of ``model``, or None for Tesseract's own lookup.
+
+    An explicit ``TESSDATA_PREFIX`` wins (whoever set it chose the models). A model that was
+    not installed falls back to the system's, with a warning in the log: the page is still
+    read, only with the faster, less accurate network.
     """
     if model not in MODELS:
         raise ValueError(f"unknown OCR model {model!r}; choose one of {', '.join(MODELS)}")
+    if os.environ.get("TESSDATA_PREFIX"):
+        return None
     folder = models_root() / model
     if (folder / "vie.traineddata").is_file():
         return str(folder)
-    if model != "fast":
+    if model != "fast" and model not in _warned:
+        _warned.add(model)
         logging.getLogger(__name__).warning(
             "OCR model %r is not installed in %s (run installer/setup.sh); using the system model",
             model,
@@ -113,7 +119,7 @@ def _available_languages(tessdata: str) -> frozenset[str]:
 
 def check_languages(languages: str) -> None:
     """Raise MissingLanguage unless every language of ``languages`` ("vie+eng") is installed."""
-    available = _available_languages(_tessdata_override or "")
+    available = _available_languages(_tessdata_override or os.environ.get("TESSDATA_PREFIX", ""))
     for lang in languages.split("+"):
         if lang not in available:
             raise MissingLanguage(language=lang, available=", ".join(sorted(available)) or "-")
