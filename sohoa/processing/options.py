@@ -46,6 +46,7 @@ class ProcessOptions:
             "tesseract_timeout_s": section.tesseract_timeout_s,
             "max_page_kb": section.max_page_kb,
             "min_ocr_confidence": section.min_ocr_confidence,
+            "ocr_model": getattr(section, "ocr_model", "best"),
         }
         values.update(overrides)
         return cls(**values)

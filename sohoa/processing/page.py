@@ -167,7 +167,7 @@ def prepare_page(
         ink_level(gray),
         loaded.bilevel,
         voted,
-        geo.text_like,
+        geo.text_like or geo.has_text,
         geo.char_px,
     )
 
