@@ -5,7 +5,7 @@ threshold or helper with it (fonts are found by their Debian paths here), so the
 cannot be passed by construction. Every page is drawn at 300 dpi on A4, damaged (blur,
 noise, faint photocopy, shadowed edge, JPEG), brought to its resolution and colour mode,
 skewed on a dark scanner bed and turned. Beside each page its *upright source* is written
-(the same damaged scan before the quarter turn): plain Tesseract reads it for the baseline.
+(the same damage, upright and straight): plain Tesseract reads it for the baseline.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -281,7 +281,8 @@ def generate(out: Path, quick: bool = False, seed: int = 11) -> list[Truth]:
     for i, v in enumerate(variants(quick, seed), start=1):
         clean, lines = render(v, rng)
         scan = damage(clean, v, np_rng)
-        upright = to_file(scan, v, out / f"{i:02d}-{v.name}-upright")
+        straight = replace(v, skew=0.0)  # the baseline reads the same damage, upright and straight
+        upright = to_file(damage(clean, straight, np_rng), straight, out / f"{i:02d}-{v.name}-upright")
         turned = np.ascontiguousarray(np.rot90(scan, k=-v.orientation // 90)) if v.orientation else scan
         page = to_file(turned, v, out / f"{i:02d}-{v.name}")
         truths.append(Truth(page.name, upright.name, asdict(v), "\n".join(lines), lines))
