@@ -14,7 +14,6 @@ import functools
 import io
 import logging
 import os
-import re
 import shutil
 import subprocess
 import unicodedata
@@ -25,8 +24,6 @@ import cv2
 import numpy as np
 
 from sohoa.processing.errors import MissingLanguage, OcrFailed, OcrTimeout, TesseractMissing
-
-OSD_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -201,24 +198,3 @@ def parse_tsv_pages(tsv: str) -> dict[int, list[Word]]:
                 word = Word(text, *box, float(row["conf"]), lines.get(key, box))
                 pages.setdefault(int(row["page_num"] or 0), []).append(word)
     return pages
-
-
-def osd_orientation(gray: np.ndarray, work: Path, dpi: int, page: str) -> int | None:
-    """Tesseract's orientation guess (clockwise turn the page has), or None when it has none."""
-    image = write_pgm(gray, work / f"{page}.osd.pgm")
-    try:
-        out = subprocess.run(
-            [tesseract_exe(), str(image), "stdout", "--psm", "0", "--dpi", str(dpi), *tessdata_args()],
-            capture_output=True,
-            text=True,
-            timeout=OSD_TIMEOUT_S,
-            env=_env(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return None
-    match = re.search(r"Orientation in degrees:\s*(\d+)", out.stdout)
-    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out.stdout)
-    if not match or not conf or float(conf.group(1)) < 1.0:
-        return None
-    return int(match.group(1)) % 360  # "Orientation in degrees" is the clockwise turn the page has

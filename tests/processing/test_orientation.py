@@ -121,3 +121,23 @@ def test_text_free_page_is_not_turned_by_the_vote(tmp_path: Path) -> None:
     Image.fromarray(np.ascontiguousarray(np.rot90(a))).save(path, dpi=(300, 300))
     pages = run(tmp_path, [path])
     assert pages[0].orientation == 0
+
+
+def test_densest_window_finds_the_text_block() -> None:
+    from sohoa.processing import orient
+
+    mask = np.zeros((400, 600), np.uint8)
+    mask[250:330, 380:560] = 1
+    x, y = orient.densest_window(mask, 100)
+    assert 360 <= x <= 480 and 230 <= y <= 330
+
+
+def test_vote_score_counts_confident_words_not_junk() -> None:
+    from sohoa.processing import orient
+    from sohoa.processing.ocr import Word
+
+    box = (0, 0, 10, 10)
+    upright = [Word("nhân", *box, 93.0, box), Word("dân", *box, 91.0, box)]
+    turned = [Word("ʌɐu", *box, 41.0, box), Word(".'", *box, 95.0, box), Word("uỏp", *box, 35.0, box)]
+    assert orient.score(upright)[1] == 2 and orient.score(turned)[1] == 0
+    assert orient.score(upright)[0] > 3 * orient.score(turned)[0]
