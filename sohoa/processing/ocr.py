@@ -1,4 +1,4 @@
-"""The one module that runs Tesseract: OCR to word boxes, OSD, and the language check.
+"""The module that runs Tesseract for OCR (word boxes), picks its model and checks languages.
 
 Every call has a timeout and runs with ``OMP_THREAD_LIMIT=1`` (pages run in parallel
 instead: with OpenMP threads one page took 13 s here, without 1.9 s). Images go to
