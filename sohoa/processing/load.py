@@ -18,7 +18,8 @@ import numpy as np
 import pikepdf
 from PIL import Image, ImageCms
 
-from sohoa.core.model import PageFlag
+from sohoa.core.model import ColorMode, PageFlag
+from sohoa.processing.encode import EncodedImage
 from sohoa.processing.errors import TruncatedImage, UnreadablePdf
 from sohoa.processing.options import DEFAULT_DPI, MAX_MEGAPIXELS
 from sohoa.processing.sources import RENDER_DPI, PageSource
@@ -66,6 +67,7 @@ class Loaded:
     dpi: int
     flags: set[PageFlag]
     bilevel: bool = False  # the input page was black and white (1 bit): its output must not grow
+    original: EncodedImage | None = None  # the input page's own G4 image, reusable when nothing moved
 
 
 def estimate_dpi(rgb: np.ndarray) -> int:
@@ -108,7 +110,7 @@ def _load_image(src: PageSource) -> tuple[np.ndarray, float, float, set[PageFlag
     return rgb, xdpi, ydpi, flags, bilevel
 
 
-def bilevel_pdf_dpi(src: PageSource) -> int | None:
+def bilevel_pdf_dpi(src: PageSource) -> tuple[float, EncodedImage | None] | None:
     """The resolution of a PDF page that is one black-and-white scan (CCITT, JBIG2, 1-bit), else None.
 
     Such a page is rendered at its own resolution, not at RENDER_DPI: rendering a 200 dpi
@@ -132,12 +134,39 @@ def bilevel_pdf_dpi(src: PageSource) -> int | None:
             if int(page.obj.get("/Rotate", 0)) % 180:
                 w_pt, h_pt = h_pt, w_pt
             dpi = max(int(image.Width) / (w_pt / 72), int(image.Height) / (h_pt / 72))
+            original = _g4_original(image, int(page.obj.get("/Rotate", 0)))
     except (pikepdf.PdfError, KeyError, ValueError, TypeError, ZeroDivisionError, IndexError):
         return None
-    return round(dpi) if 100 <= dpi <= MAX_WORK_DPI else None
+    return (dpi, original) if 100 <= dpi <= MAX_WORK_DPI else None
 
 
-def _render_pdf(src: PageSource, dpi: int = RENDER_DPI) -> np.ndarray:
+def _g4_original(image: pikepdf.Object, rotate: int) -> EncodedImage | None:
+    """The page's CCITT G4 stream as it is, when a PDF can take it over unchanged."""
+    parms = image.get("/DecodeParms")
+    if image.get("/Filter") != pikepdf.Name.CCITTFaxDecode or not isinstance(parms, pikepdf.Dictionary):
+        return None
+    if int(parms.get("/K", 0)) != -1 or "/Decode" in image or bool(parms.get("/EncodedByteAlign", False)):
+        return None
+    if rotate % 360 or image.get("/ImageMask", False):
+        return None
+    w, h = int(image.Width), int(image.Height)
+    return EncodedImage("g4", ColorMode.BW, w, h, image.read_raw_bytes(), bool(parms.get("/BlackIs1", False)))
+
+
+def _decode_bilevel(src: PageSource) -> np.ndarray | None:
+    """The page's one black-and-white image decoded pixel for pixel (no resampling by a renderer)."""
+    try:
+        with pikepdf.open(src.path) as pdf:
+            page = pdf.pages[src.index]
+            (image,) = page.get_images().values() if hasattr(page, "get_images") else page.images.values()
+            pil = pikepdf.PdfImage(image).as_pil_image()
+            return np.array(pil.convert("RGB"))
+    except Exception as e:
+        log.info("%s: bilevel image not decoded directly (%s); rendering it", src.label, e)
+        return None
+
+
+def _render_pdf(src: PageSource, dpi: float = RENDER_DPI) -> np.ndarray:
     import pypdfium2 as pdfium
 
     try:
@@ -158,9 +187,16 @@ def load_page(src: PageSource) -> Loaded:
     whether it was a black-and-white scan."""
     if src.kind == "pdf":
         native = bilevel_pdf_dpi(src)
-        dpi = native or RENDER_DPI
+        exact = native[0] if native else RENDER_DPI
+        dpi = round(exact)
         flags = {PageFlag.LOW_RESOLUTION} if dpi < 200 else set()
-        return Loaded(np.array(_render_pdf(src, dpi)), dpi, flags, bilevel=native is not None)
+        rgb = _decode_bilevel(src) if native else None
+        if rgb is None:
+            rgb = np.array(_render_pdf(src, exact))
+        original = native[1] if native else None
+        if original is not None and (original.width, original.height) != (rgb.shape[1], rgb.shape[0]):
+            original = None
+        return Loaded(rgb, dpi, flags, bilevel=native is not None, original=original)
     rgb, xdpi, ydpi, flags, bilevel = _load_image(src)
     if not rgb.flags.writeable:
         rgb = rgb.copy()

@@ -92,6 +92,7 @@ class PreparedPage:
     voted: bool = False  # the orientation was decided (or checked) by the OCR vote
     text_like: bool = False
     char_px: float = 0.0
+    original: encode.EncodedImage | None = None  # the bilevel input's own G4 image
 
 
 def _vote(
@@ -172,6 +173,7 @@ def prepare_page(
         voted,
         geo.text_like or geo.has_text,
         geo.char_px,
+        loaded.original,
     )
 
 
@@ -303,6 +305,14 @@ def _process_page(
         else:
             g4_scale = 1 if page.bilevel else encode.G4_SCALE  # a bilevel scan never grows
             image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut), g4_scale), g4_scale)
+            original = page.original
+            if (
+                original
+                and not page.orientation
+                and abs(page.skew_deg) < 0.02
+                and len(original.data) <= len(image.data)
+            ):
+                image = original  # an upright, straight G4 scan: its own image is the smallest
         words = ocr.scale_words(run.result(), 1 / scale) if run else []
     except BaseException:
         if run:
