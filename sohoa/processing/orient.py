@@ -28,7 +28,6 @@ CROP_PX = 1100  # side of the square crop, at OCR scale
 MIN_WORDS = 4  # confident words the winning turn must read, or the page has no text to go by
 WORD_CONF = 60.0  # a word counts as confident from this confidence on
 MARGIN = 1.6  # the winner's score must be this many times the runner-up's to be certain
-VOTE_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,7 @@ class Vote:
     orientation: int | None  # clockwise turn the page has (None: no turn reads as text)
     certain: bool
     scores: dict[int, float] = field(default_factory=dict)
+    failed: bool = False  # Tesseract did not answer (timeout, error): no evidence either way
 
 
 def densest_window(mask: np.ndarray, side: int) -> tuple[int, int]:
@@ -84,6 +84,7 @@ def vote(
     name: str,
     languages: str,
     dpi: int,
+    timeout_s: float = 180.0,
 ) -> Vote:
     """Read ``crop`` (the page as it lies) in each candidate turn and pick the best."""
     files = []
@@ -96,11 +97,14 @@ def vote(
     args += ["--dpi", str(dpi), *ocr.tessdata_args(), "tsv"]
     try:
         out = subprocess.run(
-            args, capture_output=True, timeout=VOTE_TIMEOUT_S, env=ocr.env(), check=False, cwd=work
+            args, capture_output=True, timeout=timeout_s, env=ocr.env(), check=False, cwd=work
         )
     except subprocess.TimeoutExpired:
         log.warning("%s: orientation vote timed out", name)
-        return Vote(None, False)
+        return Vote(None, False, failed=True)
+    if out.returncode != 0:
+        log.warning("%s: orientation vote failed: %s", name, out.stderr.decode("utf-8", "replace")[-300:])
+        return Vote(None, False, failed=True)
     pages = ocr.parse_tsv_pages(out.stdout.decode("utf-8", "replace"))
     scores, confident = {}, {}
     for i, turn in enumerate(candidates):

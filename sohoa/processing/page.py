@@ -107,7 +107,9 @@ def _vote(
     scale = ocr_scale(char_px, dpi)
     mask, _blobs, _ = geometry.text_mask(gray, dpi)
     crop = orient.text_crop(gray, mask, scale)
-    return orient.vote(crop, candidates, work, name, options.languages, round(dpi * scale))
+    return orient.vote(
+        crop, candidates, work, name, options.languages, round(dpi * scale), options.tesseract_timeout_s
+    )
 
 
 def prepare_page(
@@ -137,7 +139,9 @@ def prepare_page(
         candidates = (geo.orientation, (geo.orientation + 180) % 360) if quick else (0, 90, 180, 270)
         vote = _vote(gray, dpi, geo.char_px, candidates, options, work, name)
         voted = True
-        if vote.orientation is None:
+        if vote.failed:  # no evidence: keep the shape vote's turn, and say so
+            flags.add(PageFlag.ORIENTATION_UNCERTAIN)
+        elif vote.orientation is None:
             orientation = 0  # no turn reads as text: the page stays as it lies
             if geo.has_text and geo.orientation:
                 flags.add(PageFlag.ORIENTATION_UNCERTAIN)
@@ -218,8 +222,10 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
         return result
     name = f"p{number:05d}r"
     vote = _vote(page.gray, page.dpi, page.char_px, (0, 90, 180, 270), options, work, name)
-    uncertain = vote.orientation is not None and not vote.certain
-    if vote.orientation is None:
+    uncertain = vote.failed or (vote.orientation is not None and not vote.certain)
+    if vote.failed:
+        pass
+    elif vote.orientation is None:
         if page.orientation:  # no turn reads as text: the page stays as it lies
             log.info("page %s: turned by %d, reads as no text; kept as scanned", src.label, page.orientation)
             result, _ = _process_page(src, number, options, work, allow_turn=False)
