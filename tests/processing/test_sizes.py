@@ -49,3 +49,24 @@ def test_bilevel_pdf_scan_keeps_its_resolution_and_size(tmp_path: Path) -> None:
     report = process_document([src], out, ProcessOptions(languages="eng", jobs=1))
     assert report.pages[0].color_mode == "bw"
     assert _page_image_bytes(out) <= _page_image_bytes(src)
+
+
+def test_colour_fringes_on_black_text_cut_no_patch() -> None:
+    """A scanner's colour fringes along black letters are part of the letters: no JPEG patch."""
+    from sohoa.core.model import ColorMode
+    from sohoa.processing import analyse
+
+    rgb = np.full((600, 900, 3), 245, np.uint8)
+    for k in range(8):  # lines of black "letters" with a red fringe left and a blue one right
+        y = 60 + 60 * k
+        for x in range(60, 840, 24):
+            rgb[y : y + 20, x : x + 12] = (20, 20, 20)
+            rgb[y : y + 20, x - 2 : x] = (190, 40, 40)
+            rgb[y : y + 20, x + 12 : x + 14] = (40, 40, 190)
+    gray = np.ascontiguousarray(rgb.mean(axis=2).astype(np.uint8))
+    result = analyse.analyse(rgb, gray, 150, (245, 245, 245), [], tuple(ColorMode))
+    assert result.color_boxes == [] and result.color_mode != ColorMode.COLOR
+    seal = rgb.copy()
+    seal[200:320, 600:720] = (200, 30, 40)  # a real red mark is still one
+    result = analyse.analyse(seal, gray, 150, (245, 245, 245), [], tuple(ColorMode))
+    assert result.color_mode == ColorMode.COLOR and len(result.color_boxes) == 1
