@@ -68,4 +68,35 @@ else
     || die "pip install -e . failed: read pip's message above."
   echo "$want" > "$stamp"
 fi
+# Tesseract models (issue 11): Debian ships the "fast" vie model; the integerised "best" one
+# (4.0.0_best_int) and the full one (4.0.0) come from the npm package @tesseract.js-data/vie.
+# Each model gets a folder of its own with osd and eng beside it: .tessdata/{fast,best,full}.
+install_tessdata() {
+  local dest=.tessdata sys=/usr/share/tesseract-ocr/5/tessdata
+  if [ -s "$dest/best/vie.traineddata" ] && [ -s "$dest/full/vie.traineddata" ] && [ -s "$dest/fast/configs/tsv" ]; then
+    say "tesseract models: fast, best_int and full present in $dest"
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    say "installing nodejs and npm with apt (to fetch the better Tesseract models)"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
+      || die "apt-get install nodejs npm failed; it is needed once to fetch the Tesseract models."
+  fi
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack -q @tesseract.js-data/vie@1.0.0 >/dev/null 2>&1) \
+    || { rm -rf "$tmp"; die "npm pack @tesseract.js-data/vie failed: check access to the npm registry."; }
+  tar -xzf "$tmp"/tesseract.js-data-vie-*.tgz -C "$tmp"
+  mkdir -p "$dest/fast" "$dest/best" "$dest/full"
+  cp "$sys/vie.traineddata" "$dest/fast/vie.traineddata"
+  gunzip -c "$tmp/package/4.0.0_best_int/vie.traineddata.gz" > "$dest/best/vie.traineddata"
+  gunzip -c "$tmp/package/4.0.0/vie.traineddata.gz" > "$dest/full/vie.traineddata"
+  for d in fast best full; do
+    cp "$sys/osd.traineddata" "$sys/eng.traineddata" "$dest/$d/"
+    cp -r "$sys/configs" "$sys/tessconfigs" "$dest/$d/"  # "tsv" and other output configs
+  done
+  rm -rf "$tmp"
+  say "tesseract models: fast, best_int and full installed in $dest"
+}
+install_tessdata
 say "done"

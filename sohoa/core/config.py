@@ -66,6 +66,7 @@ class Processing(_Section):
     tesseract_timeout_s: float = Field(180.0, gt=0)
     max_page_kb: int = Field(200, ge=50)  # a colour page is re-encoded at lower quality above this
     min_ocr_confidence: float = Field(60.0, ge=0, le=100)  # below: the page is flagged for rescan
+    ocr_model: Literal["fast", "best", "full"] = "best"  # Tesseract vie model (docs/processing.md)
 
 
 class Signing(_Section):

@@ -59,6 +59,7 @@ class PageFlag(StrEnum):
     DPI_ASSUMED = "dpi-assumed"  # the file had no resolution; 300 dpi was assumed
     ROTATED = "rotated"  # the page was turned upright
     SEPARATOR = "separator"  # a separator sheet (barcode), not part of any document
+    ORIENTATION_UNCERTAIN = "orientation-uncertain"  # no turn read clearly best: the clerk checks it
 
 
 @dataclass

@@ -90,6 +90,7 @@ class PageStrip(QListWidget):
             "low-resolution": self.tr("low resolution"),
             "low-ocr-confidence": self.tr("hard to read"),
             "rotated": self.tr("turned"),
+            "orientation-uncertain": self.tr("check which way up"),
         }
         for i in range(self.count()):
             item = self.item(i)

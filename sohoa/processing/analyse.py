@@ -64,6 +64,10 @@ def analyse(
     hsv = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2HSV)
     colour = (hsv[:, :, 1] > 90) & (hsv[:, :, 2] > 50)
     dark = small_gray < paper_gray * 0.6
+    # a scanner's colour fringes hug black text: saturated pixels touching neutral dark ink are
+    # part of the letter, not a mark of their own (else plain text lines get a colour patch)
+    neutral_ink = (dark & (hsv[:, :, 1] < 60)).astype(np.uint8)
+    colour &= cv2.dilate(neutral_ink, np.ones((5, 5), np.uint8)) == 0
     ink = (dark | colour).astype(np.uint8)
     for x, y, r in holes:
         cv2.circle(ink, (round(x * f), round(y * f)), round(r * f * 1.2) + 2, 0, -1)

@@ -37,6 +37,9 @@ class Geometry:
     has_text: bool
     updown_certain: bool  # False: the up/down vote was unclear (ask OSD if it matters)
     updown_ratio: float  # ink above the x-height band / ink below it (>1: upright)
+    text_like: bool = False  # enough character-sized blobs that the page may hold text
+    direction_known: bool = False  # the across/down shape vote had a clear winner
+    char_px: float = 0.0  # median character blob height in the page's own pixels
 
 
 def text_mask(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, int, float]:
@@ -154,12 +157,20 @@ def gap_level(pts: np.ndarray, angle: float) -> float:
     return float(np.percentile(p, 25) / max(np.percentile(p, 90), 1e-9))
 
 
-def _skew_only(mask: np.ndarray) -> Geometry:
+def _skew_only(mask: np.ndarray, char_px: float, direction_known: bool) -> Geometry:
     """No reliable text evidence: never turn; straighten only rows that are clearly lines."""
     pts = _points(mask)
     angle, _ = _best_angle(pts)
     skew = round(float(angle), 3) if gap_level(pts, angle) <= MAX_GAP_LEVEL else 0.0
-    return Geometry(0, skew, has_text=False, updown_certain=True, updown_ratio=1.0)
+    return Geometry(0, skew, False, True, 1.0, True, direction_known, char_px)
+
+
+def skew_of_turned(gray: np.ndarray, dpi: float, orientation: int) -> float:
+    """The skew of a page once turned by ``orientation`` (an OCR vote chose the turn)."""
+    mask, _blobs, _ = text_mask(upright(gray, orientation), dpi)
+    pts = _points(mask)
+    angle, _ = _best_angle(pts)
+    return round(float(angle), 3) if gap_level(pts, angle) <= MAX_GAP_LEVEL else 0.0
 
 
 def estimate(gray: np.ndarray, dpi: float, updown_margin: float = 1.3, allow_turn: bool = True) -> Geometry:
@@ -169,20 +180,21 @@ def estimate(gray: np.ndarray, dpi: float, updown_margin: float = 1.3, allow_tur
     ``allow_turn=False`` keeps the page as it is (the caller found no words in the turned page).
     """
     mask, blobs, char_mm = text_mask(gray, dpi)
+    char_px = char_mm * dpi / 25.4
     if blobs < MIN_TEXT_BLOBS or char_mm > MAX_CHAR_MM:
-        return Geometry(0, 0.0, has_text=False, updown_certain=True, updown_ratio=1.0)
+        return Geometry(0, 0.0, False, True, 1.0, False, False, char_px)
     k = line_direction(mask)
     if k is None or not allow_turn:
-        return _skew_only(mask)
+        return _skew_only(mask, char_px, k is not None)
     pts = _points(np.rot90(mask, k))
     angle, _ = _best_angle(pts)
     if gap_level(pts, angle) > MAX_GAP_LEVEL:
-        return _skew_only(mask)
+        return _skew_only(mask, char_px, True)
     ratio = updown_ratio(pts, angle)
     if ratio < 1.0:
         k += 2  # a half turn keeps the skew angle of the lines
     certain = ratio >= updown_margin or ratio <= 1 / updown_margin
-    return Geometry((k % 4) * 90, round(float(angle), 3), True, certain, round(ratio, 3))
+    return Geometry((k % 4) * 90, round(float(angle), 3), True, certain, round(ratio, 3), True, True, char_px)
 
 
 def upright(image: np.ndarray, orientation: int) -> np.ndarray:

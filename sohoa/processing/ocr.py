@@ -1,4 +1,4 @@
-"""The one module that runs Tesseract: OCR to word boxes, OSD, and the language check.
+"""The module that runs Tesseract for OCR (word boxes), picks its model and checks languages.
 
 Every call has a timeout and runs with ``OMP_THREAD_LIMIT=1`` (pages run in parallel
 instead: with OpenMP threads one page took 13 s here, without 1.9 s). Images go to
@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import logging
 import os
-import re
 import shutil
 import subprocess
 import unicodedata
@@ -24,8 +24,6 @@ import cv2
 import numpy as np
 
 from sohoa.processing.errors import MissingLanguage, OcrFailed, OcrTimeout, TesseractMissing
-
-OSD_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,58 @@ class Word:
     line: tuple[int, int, int, int]  # (left, top, width, height) of the word's line
 
 
-def _env() -> dict[str, str]:
+def env() -> dict[str, str]:
     env = dict(os.environ)
     env["OMP_THREAD_LIMIT"] = "1"
     return env
+
+
+_env = env
+MODELS = ("fast", "best", "full")  # tessdata_fast (Debian's), 4.0.0_best_int, 4.0.0 (see installer/setup.sh)
+_tessdata_override: str | None = None
+
+
+def models_root() -> Path:
+    """Where installer/setup.sh puts the model folders (``SOHOA_TESSDATA`` overrides it)."""
+    root = os.environ.get("SOHOA_TESSDATA")
+    return Path(root) if root else Path(__file__).resolve().parents[2] / ".tessdata"
+
+
+_warned: set[str] = set()
+
+
+def tessdata_dir(model: str) -> str | None:
+    """The tessdata folder of ``model``, or None for Tesseract's own lookup.
+
+    An explicit ``TESSDATA_PREFIX`` wins (whoever set it chose the models). A model that was
+    not installed falls back to the system's, with a warning in the log: the page is still
+    read, only with the faster, less accurate network.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown OCR model {model!r}; choose one of {', '.join(MODELS)}")
+    if os.environ.get("TESSDATA_PREFIX"):
+        return None
+    folder = models_root() / model
+    if (folder / "vie.traineddata").is_file():
+        return str(folder)
+    if model != "fast" and model not in _warned:
+        _warned.add(model)
+        logging.getLogger(__name__).warning(
+            "OCR model %r is not installed in %s (run installer/setup.sh); using the system model",
+            model,
+            folder,
+        )
+    return None
+
+
+def use_model(model: str) -> None:
+    """Select the model every later call in this process uses (workers call it per page)."""
+    global _tessdata_override
+    _tessdata_override = tessdata_dir(model)
+
+
+def tessdata_args() -> list[str]:
+    return ["--tessdata-dir", _tessdata_override] if _tessdata_override else []
 
 
 def tesseract_exe() -> str:
@@ -56,7 +102,7 @@ def tesseract_exe() -> str:
 def _available_languages(tessdata: str) -> frozenset[str]:
     try:
         out = subprocess.run(
-            [tesseract_exe(), "--list-langs"],
+            [tesseract_exe(), "--list-langs", *(["--tessdata-dir", tessdata] if tessdata else [])],
             capture_output=True,
             text=True,
             timeout=30,
@@ -70,7 +116,7 @@ def _available_languages(tessdata: str) -> frozenset[str]:
 
 def check_languages(languages: str) -> None:
     """Raise MissingLanguage unless every language of ``languages`` ("vie+eng") is installed."""
-    available = _available_languages(os.environ.get("TESSDATA_PREFIX", ""))
+    available = _available_languages(_tessdata_override or os.environ.get("TESSDATA_PREFIX", ""))
     for lang in languages.split("+"):
         if lang not in available:
             raise MissingLanguage(language=lang, available=", ".join(sorted(available)) or "-")
@@ -88,7 +134,7 @@ class OcrRun:
     def __init__(self, image: Path, languages: str, dpi: int, timeout_s: float, page: str) -> None:
         self.page, self.timeout_s = page, timeout_s
         args = [tesseract_exe(), str(image), "stdout", "-l", languages, "--psm", "3", "--dpi", str(dpi)]
-        args += ["-c", "tessedit_do_invert=0", "tsv"]
+        args += ["-c", "tessedit_do_invert=0", *tessdata_args(), "tsv"]
         self.proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=image.parent
         )
@@ -117,9 +163,25 @@ def start(gray: np.ndarray, work: Path, languages: str, dpi: int, timeout_s: flo
     return OcrRun(write_pgm(gray, work / f"{page}.ocr.pgm"), languages, dpi, timeout_s, page)
 
 
+def scale_words(words: list[Word], f: float) -> list[Word]:
+    """Word and line boxes of an enlarged OCR image brought back to the page's pixels."""
+    if f == 1.0:
+        return words
+
+    def box(b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return (round(b[0] * f), round(b[1] * f), max(1, round(b[2] * f)), max(1, round(b[3] * f)))
+
+    return [Word(w.text, *box((w.left, w.top, w.width, w.height)), w.conf, box(w.line)) for w in words]
+
+
 def parse_tsv(tsv: str) -> list[Word]:
     """Words (level 5) of Tesseract's TSV with their line boxes (level 4), text in NFC."""
-    words: list[Word] = []
+    return [w for page in parse_tsv_pages(tsv).values() for w in page]
+
+
+def parse_tsv_pages(tsv: str) -> dict[int, list[Word]]:
+    """:func:`parse_tsv` per page number (a run over a list of images has one page per image)."""
+    pages: dict[int, list[Word]] = {}
     lines: dict[tuple[str, ...], tuple[int, int, int, int]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         try:
@@ -133,26 +195,6 @@ def parse_tsv(tsv: str) -> list[Word]:
         elif level == 5:
             text = unicodedata.normalize("NFC", (row.get("text") or "").strip())
             if text:
-                words.append(Word(text, *box, float(row["conf"]), lines.get(key, box)))
-    return words
-
-
-def osd_orientation(gray: np.ndarray, work: Path, dpi: int, page: str) -> int | None:
-    """Tesseract's orientation guess (clockwise turn the page has), or None when it has none."""
-    image = write_pgm(gray, work / f"{page}.osd.pgm")
-    try:
-        out = subprocess.run(
-            [tesseract_exe(), str(image), "stdout", "--psm", "0", "--dpi", str(dpi)],
-            capture_output=True,
-            text=True,
-            timeout=OSD_TIMEOUT_S,
-            env=_env(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return None
-    match = re.search(r"Orientation in degrees:\s*(\d+)", out.stdout)
-    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out.stdout)
-    if not match or not conf or float(conf.group(1)) < 1.0:
-        return None
-    return int(match.group(1)) % 360  # "Orientation in degrees" is the clockwise turn the page has
+                word = Word(text, *box, float(row["conf"]), lines.get(key, box))
+                pages.setdefault(int(row["page_num"] or 0), []).append(word)
+    return pages

@@ -27,6 +27,7 @@ class ProcessOptions:
     ocr: bool = True
     tesseract_timeout_s: float = 180.0
     min_ocr_confidence: float = 60.0
+    ocr_model: str = "best"  # "fast" (Debian's), "best" (4.0.0_best_int) or "full": see docs/processing.md
 
     def __post_init__(self) -> None:
         modes = tuple(ColorMode(m) for m in self.allowed_color_modes)
@@ -45,6 +46,7 @@ class ProcessOptions:
             "tesseract_timeout_s": section.tesseract_timeout_s,
             "max_page_kb": section.max_page_kb,
             "min_ocr_confidence": section.min_ocr_confidence,
+            "ocr_model": getattr(section, "ocr_model", "best"),
         }
         values.update(overrides)
         return cls(**values)
@@ -78,6 +80,7 @@ class PageReport:
     ocr_confidence: float | None = None  # mean word confidence, 0-100
     words: int = 0
     image_bytes: int = 0
+    seconds: float = 0.0  # time spent on this page in its worker
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,6 +9,7 @@ job's work folder; only small results travel back to the parent process.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import cv2
 import numpy as np
 
 from sohoa.core.model import ColorMode, PageFlag
-from sohoa.processing import analyse, cleanup, encode, geometry, ocr
+from sohoa.processing import analyse, cleanup, encode, geometry, ocr, orient
 from sohoa.processing.load import load_page
 from sohoa.processing.ocr import Word
 from sohoa.processing.options import PageReport, ProcessOptions, flag_values
@@ -43,28 +44,35 @@ def ink_level(gray: np.ndarray) -> float:
     return min(float(np.percentile(gray[::4, ::4], 0.5)) + 10, 120.0)
 
 
-def ocr_image(
-    rgb: np.ndarray, mode: ColorMode, paper: tuple[int, int, int] | None = None, ink: float | None = None
-) -> np.ndarray:
-    """What Tesseract reads: printed dark text only, through a levels curve (paper white).
+def ocr_image(rgb: np.ndarray, mode: ColorMode) -> np.ndarray:
+    """What Tesseract reads: the upright, straight page in plain gray, as scanned.
 
-    On colour pages the red channel is read (a red seal becomes light) and every clearly
-    coloured mark (the seal, a blue signature or handwriting) is painted white: Tesseract
-    reads the strokes of a signature as a line of junk characters. Dark ink over a seal
-    stays, as it is not saturated. ``paper`` and ``ink`` are measured when not given (the
-    benchmark reads its source and output images through this same function).
+    Measured on the real-world bench: every extra step before Tesseract (a levels curve,
+    binarising, painting coloured marks white) cost accuracy on some page against plain
+    Tesseract on the source image, so none is left but one: on colour pages the red channel
+    is read, in which a red seal over the text turns light and the black text stays black.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    paper = paper or cleanup.paper_colour(rgb)
-    lut = encode.levels_lut(float(np.mean(paper)), ink_level(gray) if ink is None else ink)
-    if mode != ColorMode.COLOR:
-        return cv2.LUT(gray, lut)
-    out = cv2.LUT(rgb[:, :, 0], lut)
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    colour = ((hsv[:, :, 1] > 90) & (hsv[:, :, 2] > 50)).astype(np.uint8)
-    colour = cv2.dilate(colour, np.ones((5, 5), np.uint8))
-    out[colour > 0] = 255
-    return out
+    if mode == ColorMode.COLOR:
+        return np.ascontiguousarray(rgb[:, :, 0])
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+# Measured on the real-world bench (docs/notes/issue-11.md): a 75 dpi letter (median character
+# blob 11 px) read at 3.9 % CER as it is and 0.9 % upsampled 1.5-2x; a 100 dpi letter (13 px)
+# read *worse* upsampled (1.6 % -> 4.0 %). So only really small print is enlarged.
+TARGET_CHAR_PX = 20.0
+MIN_CHAR_PX = 12.0  # at and above this the page is read at its own size
+MAX_OCR_SCALE = 3.0
+
+
+def ocr_scale(char_px: float, dpi: int) -> float:
+    """How much to enlarge the page for Tesseract: small print and low-resolution scans read
+    better at an x-height of about 20-30 px (measured in bench/bench_realworld.py)."""
+    if char_px <= 0:
+        return 1.0
+    if char_px >= MIN_CHAR_PX:
+        return 1.0
+    return round(min(MAX_OCR_SCALE, TARGET_CHAR_PX / char_px), 2)
 
 
 @dataclass
@@ -80,60 +88,188 @@ class PreparedPage:
     paper: tuple[int, int, int]
     analysis: analyse.Analysis
     ink: float
+    bilevel: bool = False
+    voted: bool = False  # the orientation was decided (or checked) by the OCR vote
+    text_like: bool = False
+    char_px: float = 0.0
+    original: encode.EncodedImage | None = None  # the bilevel input's own G4 image
+
+
+def _vote(
+    gray: np.ndarray,
+    dpi: int,
+    char_px: float,
+    candidates: tuple[int, ...],
+    options: ProcessOptions,
+    work: Path,
+    name: str,
+) -> orient.Vote:
+    scale = ocr_scale(char_px, dpi)
+    mask, _blobs, _ = geometry.text_mask(gray, dpi)
+    crop = orient.text_crop(gray, mask, scale)
+    return orient.vote(
+        crop, candidates, work, name, options.languages, round(dpi * scale), options.tesseract_timeout_s
+    )
 
 
 def prepare_page(
-    src: PageSource, options: ProcessOptions, work: Path, name: str, allow_turn: bool = True
+    src: PageSource,
+    options: ProcessOptions,
+    work: Path,
+    name: str,
+    allow_turn: bool = True,
+    forced: int | None = None,
 ) -> PreparedPage:
-    """Load, turn upright, remove borders, deskew, clean and analyse one page."""
-    rgb, dpi, flags = load_page(src)
+    """Load, turn upright, remove borders, deskew, clean and analyse one page.
+
+    ``forced``: the orientation an OCR vote on the processed page chose; ``allow_turn=False``
+    keeps the page as it lies.
+    """
+    loaded = load_page(src)
+    rgb, dpi, flags = loaded.rgb, loaded.dpi, loaded.flags
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    geo = geometry.estimate(gray, dpi, allow_turn=allow_turn)
-    orientation = geo.orientation
-    if geo.has_text and not geo.updown_certain and options.ocr:
-        turned = geometry.deskew(geometry.upright(gray, orientation), geo.skew_deg, 255)
-        osd = ocr.osd_orientation(turned, work, dpi, name)
-        if osd in (0, 180):
-            orientation = (orientation + osd) % 360
+    geo = geometry.estimate(gray, dpi, allow_turn=allow_turn and forced is None)
+    orientation, skew, voted = geo.orientation, geo.skew_deg, False
+    if forced is not None:
+        orientation, voted = forced, True
+        if forced != geo.orientation:
+            skew = geometry.skew_of_turned(gray, dpi, forced)
+    elif allow_turn and options.ocr and geo.text_like and _needs_vote(geo, flags):
+        quick = geo.has_text and not (flags & {PageFlag.LOW_RESOLUTION, PageFlag.DPI_ASSUMED})
+        candidates = (geo.orientation, (geo.orientation + 180) % 360) if quick else (0, 90, 180, 270)
+        vote = _vote(gray, dpi, geo.char_px, candidates, options, work, name)
+        voted = True
+        if vote.failed:  # no evidence: keep the shape vote's turn, and say so
+            flags.add(PageFlag.ORIENTATION_UNCERTAIN)
+        elif vote.orientation is None:
+            orientation = 0  # no turn reads as text: the page stays as it lies
+            if geo.has_text and geo.orientation:
+                flags.add(PageFlag.ORIENTATION_UNCERTAIN)
+        else:
+            orientation = vote.orientation
+            if not vote.certain:
+                flags.add(PageFlag.ORIENTATION_UNCERTAIN)
+        if orientation != geo.orientation:
+            skew = geometry.skew_of_turned(gray, dpi, orientation)
     if orientation:
         flags.add(PageFlag.ROTATED)
         rgb, gray = geometry.upright(rgb, orientation), geometry.upright(gray, orientation)
     paper = cleanup.paper_colour(rgb)
     cleanup.remove_borders(rgb, gray, dpi, paper)
-    if abs(geo.skew_deg) >= 0.02:
-        rgb = geometry.deskew(rgb, geo.skew_deg, paper)
+    if abs(skew) >= 0.02:
+        rgb = geometry.deskew(rgb, skew, paper)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     clean = cleanup.clean(rgb, gray, dpi, paper, options.remove_punch_holes)
     holes = [] if clean.holes_removed else clean.holes
     result = analyse.analyse(rgb, gray, dpi, paper, holes, options.allowed_color_modes)
     flags |= result.flags
-    return PreparedPage(rgb, gray, dpi, flags, geo.skew_deg, orientation, paper, result, ink_level(gray))
+    return PreparedPage(
+        rgb,
+        gray,
+        dpi,
+        flags,
+        skew,
+        orientation,
+        paper,
+        result,
+        ink_level(gray),
+        loaded.bilevel,
+        voted,
+        geo.text_like or geo.has_text,
+        geo.char_px,
+        loaded.original,
+    )
 
 
-MIN_TURNED_WORDS = 5  # a turned page must read as at least this many confident words
+def _needs_vote(geo: geometry.Geometry, flags: set[PageFlag]) -> bool:
+    """The shape vote alone is not enough: it was unsure, found no clear lines, or the scan is
+    low-resolution or of unknown resolution (where the shapes of letters blur together)."""
+    return (
+        not geo.has_text
+        or not geo.updown_certain
+        or bool(flags & {PageFlag.LOW_RESOLUTION, PageFlag.DPI_ASSUMED})
+    )
+
+
+MIN_READ_WORDS = 5  # a text page must read as at least this many confident words
 
 
 def _confident_words(words: list[Word]) -> int:
     return sum(1 for w in words if w.conf >= 60 and sum(c.isalnum() for c in w.text) >= 2)
 
 
+def _reads_poorly(result: PageResult, options: ProcessOptions) -> bool:
+    conf = result.report.ocr_confidence
+    few = _confident_words(result.words) < MIN_READ_WORDS
+    return few or (conf is not None and conf < options.min_ocr_confidence)
+
+
 def process_page(src: PageSource, number: int, options: ProcessOptions, work: Path) -> PageResult:
-    """Process one page; a page turned on shape evidence alone that then reads as (almost) no
-    words is processed again as it lies: a page without text is never turned."""
-    result = _process_page(src, number, options, work, allow_turn=True)
-    if result.report.orientation and options.ocr and _confident_words(result.words) < MIN_TURNED_WORDS:
-        log.info(
-            "page %s: turned by %d but no words read; kept as scanned", src.label, result.report.orientation
-        )
-        result = _process_page(src, number, options, work, allow_turn=False)
+    """Process one page. A page that then reads poorly, and whose turn no OCR vote has checked
+    yet, is voted on (all four turns of a text crop); when another turn clearly reads better
+    the page is processed again in that turn. A turned page that reads as no words in any
+    turn is processed again as it lies: a page without text is never turned."""
+    ocr.use_model(options.ocr_model)
+    result, page = _process_page(src, number, options, work)
+    if not (options.ocr and page.text_like and not result.report.blank):
+        return result
+    if page.voted:
+        if page.orientation and _confident_words(result.words) < MIN_READ_WORDS:
+            log.info("page %s: turned by %d, reads as no text; kept as scanned", src.label, page.orientation)
+            result, _ = _process_page(src, number, options, work, allow_turn=False)
+        return result
+    if not _reads_poorly(result, options):
+        return result
+    name = f"p{number:05d}r"
+    vote = _vote(page.gray, page.dpi, page.char_px, (0, 90, 180, 270), options, work, name)
+    uncertain = vote.failed or (vote.orientation is not None and not vote.certain)
+    if vote.failed:
+        pass
+    elif vote.orientation is None:
+        if page.orientation:  # no turn reads as text: the page stays as it lies
+            log.info("page %s: turned by %d, reads as no text; kept as scanned", src.label, page.orientation)
+            result, _ = _process_page(src, number, options, work, allow_turn=False)
+    elif vote.orientation != 0:
+        turn = (page.orientation + vote.orientation) % 360
+        log.info("page %s: read poorly; the OCR vote turns it to %d", src.label, turn)
+        result, _ = _process_page(src, number, options, work, forced=turn)
+    if uncertain:
+        result.report.flags = sorted({*result.report.flags, PageFlag.ORIENTATION_UNCERTAIN.value})
+    return result
+    if page.orientation and _confident_words(result.words) < MIN_READ_WORDS:
+        log.info("page %s: turned by %d but reads as no text; kept as scanned", src.label, page.orientation)
+        result, _ = _process_page(src, number, options, work, allow_turn=False)
+        if page.voted:
+            return result
+    if not page.voted and _reads_poorly(result, options):
+        name = f"p{number:05d}"
+        vote = _vote(page.gray, page.dpi, page.char_px, (0, 90, 180, 270), options, work, name + "r")
+        if vote.orientation is None:
+            if page.orientation:
+                log.info(
+                    "page %s: turned by %d but reads as no text; kept as scanned", src.label, page.orientation
+                )
+                result, _ = _process_page(src, number, options, work, allow_turn=False)
+        elif vote.orientation != 0 and vote.certain:
+            turn = (page.orientation + vote.orientation) % 360
+            log.info("page %s: OCR vote turns it to %d", src.label, turn)
+            result, _ = _process_page(src, number, options, work, forced=turn)
+        elif not vote.certain:
+            result.report.flags = sorted({*result.report.flags, PageFlag.ORIENTATION_UNCERTAIN.value})
     return result
 
 
 def _process_page(
-    src: PageSource, number: int, options: ProcessOptions, work: Path, allow_turn: bool
-) -> PageResult:
+    src: PageSource,
+    number: int,
+    options: ProcessOptions,
+    work: Path,
+    allow_turn: bool = True,
+    forced: int | None = None,
+) -> tuple[PageResult, PreparedPage]:
+    started = time.monotonic()
     name = f"p{number:05d}"
-    page = prepare_page(src, options, work, name, allow_turn)
+    page = prepare_page(src, options, work, name, allow_turn, forced)
     rgb, gray, dpi, flags, result, paper = (
         page.rgb,
         page.gray,
@@ -145,14 +281,13 @@ def _process_page(
     lut = encode.levels_lut(float(np.mean(paper)), page.ink)
 
     run = None
+    scale = ocr_scale(page.char_px, dpi)
     if options.ocr and not result.blank:
+        image_for_ocr = ocr_image(rgb, result.color_mode)
+        if scale != 1.0:
+            image_for_ocr = cv2.resize(image_for_ocr, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
         run = ocr.start(
-            ocr_image(rgb, result.color_mode, paper, page.ink),
-            work,
-            options.languages,
-            dpi,
-            options.tesseract_timeout_s,
-            name,
+            image_for_ocr, work, options.languages, round(dpi * scale), options.tesseract_timeout_s, name
         )
     try:
         max_bytes = options.max_page_kb * 1024
@@ -174,8 +309,17 @@ def _process_page(
         elif result.color_mode == ColorMode.GRAY:
             image = encode.encode_jpeg(cv2.LUT(gray, lut), ColorMode.GRAY, options.jpeg_quality, max_bytes)
         else:
-            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut)), encode.G4_SCALE)
-        words = run.result() if run else []
+            g4_scale = 1 if page.bilevel else encode.G4_SCALE  # a bilevel scan never grows
+            image = encode.encode_g4(encode.binarize(cv2.LUT(gray, lut), g4_scale), g4_scale)
+            original = page.original
+            if (
+                original
+                and not page.orientation
+                and abs(page.skew_deg) < 0.02
+                and len(original.data) <= len(image.data)
+            ):
+                image = original  # an upright, straight G4 scan: its own image is the smallest
+        words = ocr.scale_words(run.result(), 1 / scale) if run else []
     except BaseException:
         if run:
             run.cancel()
@@ -206,9 +350,10 @@ def _process_page(
         ocr_confidence=confidence,
         words=len(words),
         image_bytes=len(image.data) + sum(len(p.data) for _, _, p in patches),
+        seconds=round(time.monotonic() - started, 2),
     )
     log.debug("page %s: %s", src.label, report)
-    return PageResult(
+    result_page = PageResult(
         report,
         str(image_file),
         image.kind,
@@ -219,6 +364,7 @@ def _process_page(
         words,
         patch_files,
     )
+    return result_page, page
 
 
 def _mixed_raster_fits(boxes: list[tuple[int, int, int, int]], shape: tuple[int, ...]) -> bool:

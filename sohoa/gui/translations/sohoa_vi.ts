@@ -674,6 +674,10 @@
         <translation>đã xoay</translation>
     </message>
     <message>
+        <source>check which way up</source>
+        <translation>cần kiểm tra chiều trang</translation>
+    </message>
+    <message>
         <source>Separator {code}</source>
         <translation>Tờ phân cách {code}</translation>
     </message>

@@ -1,0 +1,543 @@
+"""Real-world processing bench (issue 11): widened synthetic variants plus every real scan in the corpus.
+
+    nice .venv/bin/python bench/bench_realworld.py            # full set (~33 variants + corpus)
+    nice .venv/bin/python bench/bench_realworld.py --quick    # 8 variants + a few corpus pages
+    ... --models fast,best   # measure both OCR models (the first one is timed against OCRmyPDF)
+
+For each page: orientation (ours, Tesseract OSD), skew error (ours, jdeskew, deskew), CER against
+the truth for our PDF's text layer, for plain Tesseract (same model, psm 3) on the upright source
+image and for OCRmyPDF, our page image size and time. Then the summaries against the issue's
+targets, and OCRmyPDF's speed in the same run. Exits 1 when any text page ends wrong side up.
+The generator (bench/synth/realworld.py) shares no code or threshold with the pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["OMP_THREAD_LIMIT"] = "1"
+
+import numpy as np  # noqa: E402
+import pikepdf  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from bench.synth import realworld  # noqa: E402
+from bench.textmetrics import cer  # noqa: E402
+
+OUT = ROOT / "bench" / "out" / "realworld"
+CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
+OCRMYPDF_ARGS = ["-l", "vie", "--rotate-pages", "--deskew", "-O2", "--output-type", "pdfa", "-j", "2"]
+OCRMYPDF_ARGS += ["--force-ocr", "--tesseract-timeout", "7200"]
+LINN, PHOTO = "scans/ocrmypdf/linn.txt", "ocr/tesseract/phototest.gold.txt"
+# (file, page count, truth text, upright source for the baseline, expected orientation or None)
+CORPUS_PAGES = [
+    ("scans/ocrmypdf/linn.pdf", 1, LINN, "scans/ocrmypdf/linn.png", 0),
+    ("scans/ocrmypdf/skew.pdf", 1, LINN, "scans/ocrmypdf/linn.png", 0),
+    ("scans/ocrmypdf/rotated_skew.pdf", 1, LINN, "scans/ocrmypdf/linn.png", None),
+    ("scans/ocrmypdf/cardinal.pdf", 4, LINN, "scans/ocrmypdf/linn.png", None),
+    ("scans/ocrmypdf/ccitt.pdf", 1, LINN, "scans/ocrmypdf/linn.png", 0),
+    ("scans/ocrmypdf/jbig2.pdf", 1, LINN, "scans/ocrmypdf/linn.png", 0),
+    ("scans/ocrmypdf/francais.pdf", 1, "scans/ocrmypdf/francais.gt.txt", None, 0),
+    ("scans/ocrmypdf/kcs.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/epson.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/c02-22.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/typewriter.png", 1, None, None, 0),
+    ("scans/ocrmypdf/cmyk.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/lichtenstein.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/2400dpi.pdf", 1, None, None, 0),
+    ("scans/ocrmypdf/aspect.pdf", 1, None, None, 0),
+    ("scans/unpaper/imgsrc001.png", 1, None, None, 0),
+    ("scans/unpaper/imgsrc002.png", 1, None, None, 0),
+    ("scans/unpaper/imgsrc003.png", 1, None, None, 0),
+    ("scans/unpaper/imgsrc004.png", 1, None, None, 0),
+    ("scans/unpaper/imgsrc005.png", 1, None, None, 0),
+    ("scans/unpaper/imgsrcE001.png", 1, None, None, 0),
+    ("ocr/tesseract/viet.tif", 1, "ocr/tesseract/viet.gt.txt", None, 0),
+    ("ocr/tesseract/eurotext.tif", 1, "ocr/tesseract/eurotext.txt", None, 0),
+    ("ocr/tesseract/phototest.tif", 1, PHOTO, None, 0),
+    ("ocr/tesseract/phototest-rotated-L.png", 1, PHOTO, "ocr/tesseract/phototest.tif", None),
+    ("ocr/tesseract/phototest-rotated-R.png", 1, PHOTO, "ocr/tesseract/phototest.tif", None),
+    ("ocr/tesseract/phototest-rotated-180.png", 1, PHOTO, "ocr/tesseract/phototest.tif", None),
+]
+QUICK_CORPUS = {"cardinal.pdf", "ccitt.pdf", "viet.tif", "phototest-rotated-180.png", "kcs.pdf"}
+
+
+@dataclass
+class Row:
+    name: str
+    kind: str  # variant group or "corpus"
+    file: Path
+    upright: Path | None
+    truth: str | None
+    want_orientation: int | None
+    want_skew: float | None = None
+    bilevel_input_bytes: int | None = None
+    res: dict = field(default_factory=dict)
+
+
+def pdf_page_text(pdf: Path, n: int) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return out.stdout
+
+
+def raster(path: Path, work: Path, page: int = 1) -> Path:
+    """An image file for Tesseract: images as they are, PDF pages rendered at 300 dpi."""
+    if path.suffix.lower() != ".pdf":
+        return path
+    stem = work / f"{path.stem}-p{page}"
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-png",
+            "-singlefile",
+            str(path),
+            str(stem),
+        ],
+        check=True,
+        timeout=300,
+    )
+    return stem.with_suffix(".png")
+
+
+def tessdata(model: str) -> list[str]:
+    d = ROOT / ".tessdata" / model
+    return ["--tessdata-dir", str(d)] if (d / "vie.traineddata").is_file() else []
+
+
+def baseline(image: Path, out_base: Path, model: str) -> tuple[str, float]:
+    """Plain Tesseract on the upright source: vie, psm 3, its own PDF renderer, read back by pdftotext."""
+    t0 = time.monotonic()
+    subprocess.run(
+        [
+            "tesseract",
+            str(image),
+            str(out_base),
+            "-l",
+            "vie",
+            "--psm",
+            "3",
+            *tessdata(model),
+            "-c",
+            "textonly_pdf=1",
+            "pdf",
+        ],
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
+    dt = time.monotonic() - t0
+    pdf = out_base.with_suffix(".pdf")
+    return (pdf_page_text(pdf, 1) if pdf.is_file() else ""), dt
+
+
+def osd(image: Path) -> int | None:
+    out = subprocess.run(
+        ["tesseract", str(image), "stdout", "--psm", "0"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    ).stdout
+    m = re.search(r"Orientation in degrees:\s*(\d+)", out)
+    return int(m.group(1)) % 360 if m else None
+
+
+def skewed_upright(page: Path, orientation: int) -> np.ndarray:
+    """The skewed scan turned upright (what a skew detector gets after the orientation step)."""
+    gray = np.asarray(Image.open(page).convert("L"))
+    return np.ascontiguousarray(np.rot90(gray, orientation // 90)) if orientation else gray
+
+
+def skew_tools(gray: np.ndarray) -> dict[str, tuple[float, float]]:
+    """(angle, seconds) of jdeskew and deskew on the upright skewed page, as the content's CCW angle."""
+    import cv2
+    from deskew import determine_skew
+    from jdeskew.estimator import get_angle
+
+    out = {}
+    t0 = time.monotonic()
+    a = get_angle(gray)
+    out["jdeskew"] = (-float(a), time.monotonic() - t0)
+    t0 = time.monotonic()
+    small = (
+        cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) if gray.shape[1] > 2000 else gray
+    )
+    a = determine_skew(small)
+    out["deskew"] = (-float(a or 0.0), time.monotonic() - t0)
+    return out
+
+
+def ours_skew(gray: np.ndarray, dpi: float) -> tuple[float, float]:
+    """Our home-made detector on the same upright skewed page (for the side-by-side)."""
+    from sohoa.processing import geometry
+
+    t0 = time.monotonic()
+    g = geometry.estimate(gray, dpi, allow_turn=False)
+    return g.skew_deg, time.monotonic() - t0
+
+
+def build_rows(quick: bool, regen: bool) -> list[Row]:
+    folder = OUT / ("synth-quick" if quick else "synth-full")
+    if regen or not (folder / "truth.json").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating pages in {folder} ...", flush=True)
+        realworld.generate(folder, quick=quick)
+    rows = []
+    for t in realworld.load(folder):
+        v = t.variant
+        f = folder / t.file
+        rows.append(
+            Row(
+                v["name"],
+                "synth",
+                f,
+                folder / t.upright,
+                t.text,
+                v["orientation"],
+                v["skew"],
+                f.stat().st_size if v["mode"] == "bilevel" else None,
+            )
+        )
+        rows[-1].res["dpi"] = v["dpi"]
+    for rel, pages, truth, upright, want in CORPUS_PAGES:
+        path = CORPUS / rel
+        if not path.is_file() or (quick and path.name not in QUICK_CORPUS):
+            continue
+        text = (CORPUS / truth).read_text(encoding="utf-8") if truth else None
+        for k in range(pages):
+            label = path.name + (f"#{k + 1}" if pages > 1 else "")
+            rows.append(Row(label, "corpus", path, (CORPUS / upright) if upright else None, text, want))
+            rows[-1].res["page_index"] = k
+    return rows
+
+
+def anchor_input(rows: list[Row], dest: Path) -> Path:
+    """One PDF of every page for OCRmyPDF: images through img2pdf, PDF pages copied as they are."""
+    import img2pdf
+
+    out = pikepdf.new()
+    done: set[Path] = set()
+    for r in rows:
+        if r.file in done:
+            continue
+        done.add(r.file)
+        if r.file.suffix.lower() == ".pdf":
+            with pikepdf.open(r.file) as src:
+                out.pages.extend(src.pages)
+        else:
+            tmp = dest.with_name(r.file.stem + ".img2pdf.pdf")
+            try:
+                tmp.write_bytes(img2pdf.convert(str(r.file)))
+            except Exception:
+                Image.open(r.file).convert("RGB").save(tmp, resolution=300.0)
+            with pikepdf.open(tmp) as src:
+                out.pages.extend(src.pages)
+    out.save(dest)
+    return dest
+
+
+def run_ours(rows: list[Row], out: Path, model: str) -> tuple[float, object]:
+    from sohoa.processing import ProcessOptions, process_document
+
+    files: list[Path] = []
+    for r in rows:
+        if r.kind == "synth" or r.res.get("page_index", 0) == 0:
+            files.append(r.file)
+    t0 = time.monotonic()
+    report = process_document(files, out, ProcessOptions(languages="vie", ocr_model=model))
+    return time.monotonic() - t0, report
+
+
+def pct(x: float | None) -> str:
+    return "   -  " if x is None else f"{x * 100:6.2f}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="8 variants and 5 corpus files")
+    ap.add_argument("--regen", action="store_true")
+    ap.add_argument(
+        "--models", default="best", help="comma list of fast,best,full; the first is the timed one"
+    )
+    ap.add_argument("--no-anchor", action="store_true", help="skip OCRmyPDF (no speed ratio, no anchor CER)")
+    args = ap.parse_args()
+    os.environ.setdefault("SOHOA_HOME", str(OUT / "home"))
+    work = OUT / ("run-quick" if args.quick else "run-full")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    rows = build_rows(args.quick, args.regen)
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    print(
+        f"{len(rows)} pages ({sum(r.kind == 'synth' for r in rows)} generated, "
+        f"{sum(r.kind == 'corpus' for r in rows)} corpus)",
+        flush=True,
+    )
+
+    reports, t_ours = {}, {}
+    for m in models:
+        print(f"[ours] pipeline, model {m} ...", flush=True)
+        t_ours[m], reports[m] = run_ours(rows, work / f"sohoa-{m}.pdf", m)
+    t_anchor = None
+    if not args.no_anchor:
+        src = anchor_input(rows, work / "anchor-input.pdf")
+        print(f"[anchor] ocrmypdf {' '.join(OCRMYPDF_ARGS)} ...", flush=True)
+        t0 = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "ocrmypdf", *OCRMYPDF_ARGS, str(src), str(work / "anchor.pdf")],
+            capture_output=True,
+            text=True,
+            timeout=4 * 3600,
+            check=False,
+            env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+        )
+        t_anchor = time.monotonic() - t0
+        (work / "ocrmypdf.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+        if done.returncode != 0:
+            print((done.stdout + done.stderr)[-3000:])
+            print(f"ANCHOR FAILED: ocrmypdf exited {done.returncode}; anchor columns left empty")
+            t_anchor = None
+
+    print("[side-by-side] plain Tesseract baseline, OSD, jdeskew, deskew ...", flush=True)
+
+    def side(i: int, r: Row) -> None:
+        upright = r.upright or r.file
+        page = r.res.get("page_index", 0) + 1 if r.upright is None else 1
+        img = raster(upright, work, page)
+        for m in models[:1]:  # the baseline of the timed model (the others: our CER only)
+            text, dt = baseline(img, work / f"base-{m}-{i:03d}", m)
+            r.res[f"base_{m}"] = cer(r.truth, text) if r.truth else None
+            r.res[f"base_t_{m}"] = dt
+        r.res["osd"] = osd(raster(r.file, work, r.res.get("page_index", 0) + 1))
+        if r.want_skew is not None:
+            gray = skewed_upright(r.file, r.want_orientation or 0)
+            r.res["tools"] = skew_tools(gray)
+            r.res["home"] = ours_skew(gray, float(r.res.get("dpi") or 300))
+
+    with cf.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda a: side(*a), enumerate(rows)))
+
+    m0 = models[0]
+    print(
+        "\npage                      ori want/ours/osd  skew want  ours  jdsk  dskw  flags"
+        "                 CER ours  base  ocrmypdf " + "  ".join(f"{m}" for m in models[1:]) + "  KB    s"
+    )
+    wrong, uncertain = [], 0
+    for n, r in enumerate(rows, start=1):
+        p = reports[m0].pages[n - 1]
+        ours_text = pdf_page_text(work / f"sohoa-{m0}.pdf", _out_index(reports[m0], n))
+        r.res["cer"] = {
+            m: (
+                cer(r.truth, pdf_page_text(work / f"sohoa-{m}.pdf", _out_index(reports[m], n)))
+                if r.truth
+                else None
+            )
+            for m in models
+        }
+        r.res["anchor"] = (
+            cer(r.truth, pdf_page_text(work / "anchor.pdf", n)) if r.truth and t_anchor else None
+        )
+        r.res["ori"] = p.orientation
+        uncertain += "orientation-uncertain" in p.flags
+        if r.want_orientation is not None:
+            ok = p.orientation == r.want_orientation
+        elif (
+            r.truth
+        ):  # corpus page turned in the file: upright when our text reads nearly as well as the source
+            ok = r.res["cer"][m0] is not None and r.res["cer"][m0] <= max(
+                0.5, (r.res[f"base_{m0}"] or 0) + 0.1
+            )
+        else:
+            ok = True
+        ours_ok = ok if (r.truth or r.want_orientation is not None) else None
+        if ours_ok is False:
+            wrong.append(r.name)
+        r.res["upright"] = ours_ok
+        skew_cols = ""
+        if r.want_skew is not None:
+            r.res["skew_err"] = abs(p.skew_deg - r.want_skew)
+            skew_cols = f"{r.want_skew:6.2f} {p.skew_deg:6.2f} {r.res['tools']['jdeskew'][0]:5.1f} {r.res['tools']['deskew'][0]:5.1f}"
+        else:
+            skew_cols = f"{'':6s} {p.skew_deg:6.2f} {'':5s} {'':5s}"
+        want = "?" if r.want_orientation is None else str(r.want_orientation)
+        flags = ",".join(
+            f for f in p.flags if f in ("orientation-uncertain", "rotated", "dpi-assumed", "low-resolution")
+        )
+        extra = "  ".join(pct(r.res["cer"][m]) for m in models[1:])
+        _ = ours_text
+        print(
+            f"{r.name[:25]:25s} {want:>4s}/{p.orientation:4d}/{r.res['osd'] if r.res['osd'] is not None else '-':>4}"
+            f"{'' if ours_ok is not False else ' WRONG'}  {skew_cols}  {flags[:20]:20s}  {pct(r.res['cer'][m0])} "
+            f"{pct(r.res[f'base_{m0}'])} {pct(r.res['anchor'])} {extra}  {p.image_bytes / 1024:5.0f} {p.seconds:5.1f}"
+        )
+
+    print("\n== summaries (targets in brackets) ==")
+    judged = [r for r in rows if r.res["upright"] is not None]
+    print(
+        f"orientation: {len(judged) - len(wrong)}/{len(judged)} text pages upright [all]; wrong: {wrong or 'none'}; "
+        f"flagged orientation-uncertain: {uncertain} [0]"
+    )
+    osd_rows = [r for r in rows if r.kind == "synth"]
+    osd_ok = sum(r.res["osd"] == r.want_orientation for r in osd_rows)
+    home_ok = sum(r.res["ori"] == r.want_orientation for r in osd_rows)
+    print(
+        f"orientation side by side on {len(osd_rows)} generated pages: ours {home_ok}, Tesseract OSD alone "
+        f"(OCRmyPDF's --rotate-pages) {osd_ok}"
+    )
+    sk = [r for r in rows if r.want_skew is not None]
+    if sk:
+        for tool, errs, secs in (
+            ("ours (pipeline)", [r.res["skew_err"] for r in sk], None),
+            (
+                "ours (detector alone, upright source)",
+                [abs(r.res["home"][0] - r.want_skew) for r in sk],
+                [r.res["home"][1] for r in sk],
+            ),
+            (
+                "jdeskew",
+                [abs(r.res["tools"]["jdeskew"][0] - r.want_skew) for r in sk],
+                [r.res["tools"]["jdeskew"][1] for r in sk],
+            ),
+            (
+                "deskew",
+                [abs(r.res["tools"]["deskew"][0] - r.want_skew) for r in sk],
+                [r.res["tools"]["deskew"][1] for r in sk],
+            ),
+        ):
+            t = f", {np.mean(secs):.2f} s/page" if secs else ""
+            print(
+                f"skew {tool}: mean error {np.mean(errs):.3f} deg, max {np.max(errs):.3f} deg over {len(errs)} pages"
+                f"{t} [<= 0.1, <= 0.3]"
+            )
+    for m in models:
+        c300 = [
+            r.res["cer"][m]
+            for r in rows
+            if r.kind == "synth" and _dpi(r) == 300 and r.res["cer"][m] is not None
+        ]
+        allc = [r.res["cer"][m] for r in rows if r.res["cer"][m] is not None]
+        worse_b = [
+            r.name
+            for r in rows
+            if r.res["cer"][m] is not None
+            and r.res[f"base_{m}"] is not None
+            and r.res["cer"][m] > r.res[f"base_{m}"] + 0.002
+        ]
+        worse_a = [
+            r.name
+            for r in rows
+            if r.res["cer"][m] is not None
+            and r.res["anchor"] is not None
+            and r.res["cer"][m] > r.res["anchor"] + 0.002
+        ]
+        print(
+            f"CER model {m}: mean {np.mean(allc) * 100:.2f}% over {len(allc)} pages; 300 dpi generated pages "
+            f"{np.mean(c300) * 100:.2f}% [<= 1%]; baseline mean "
+            f"{np.mean([r.res[f'base_{m}'] for r in rows if r.res[f'base_{m}'] is not None]) * 100:.2f}%"
+        )
+        print(f"  pages > 0.2 pp worse than plain Tesseract ({m}): {worse_b or 'none'} [none]")
+        if t_anchor:
+            print(f"  pages > 0.2 pp worse than OCRmyPDF: {worse_a or 'none'} [none]")
+        groups: dict[str, list[float]] = {}
+        for r in rows:
+            if r.res["cer"][m] is not None:
+                groups.setdefault(_group(r), []).append(r.res["cer"][m])
+        print(
+            "  by page type: " + ", ".join(f"{g} {np.mean(v) * 100:.2f}%" for g, v in sorted(groups.items()))
+        )
+        print(
+            f"  time: {t_ours[m]:.1f} s for {len(rows)} pages ({len(rows) / t_ours[m] * 60:.1f} pages/min); "
+            f"plain Tesseract {sum(r.res[f'base_t_{m}'] for r in rows):.1f} s of CPU"
+        )
+    if t_anchor:
+        ppm_o, ppm_a = len(rows) / t_ours[m0] * 60, len(rows) / t_anchor * 60
+        print(
+            f"speed: ours ({m0}) {ppm_o:.1f} pages/min, OCRmyPDF {ppm_a:.1f} pages/min ({t_anchor:.1f} s), "
+            f"ratio {ppm_o / ppm_a:.2f}x [>= 3x]"
+        )
+    bil = [(r, reports[m0].pages[i]) for i, r in enumerate(rows) if r.bilevel_input_bytes]
+    bil += [
+        (r, reports[m0].pages[i])
+        for i, r in enumerate(rows)
+        if r.name in ("ccitt.pdf", "kcs.pdf", "epson.pdf")
+    ]
+    for r, p in bil:
+        size_in = r.bilevel_input_bytes or _pdf_image_bytes(r.file)
+        print(
+            f"bilevel size: {r.name} input image {size_in / 1024:.0f} KB -> our page image {p.image_bytes / 1024:.0f} KB "
+            f"[{'ok' if p.image_bytes <= size_in else 'GREW'}]"
+        )
+    seals = [
+        reports[m0].pages[i].image_bytes for i, r in enumerate(rows) if "seal" in r.name or r.name == "table"
+    ]
+    if seals:
+        print(
+            f"colour pages with a seal: max {max(seals) / 1024:.0f} KB, median {np.median(seals) / 1024:.0f} KB [<= 200 KB]"
+        )
+    if wrong:
+        print(f"FAIL: {len(wrong)} page(s) ended wrong side up")
+        return 1
+    return 0
+
+
+def _out_index(report: object, n: int) -> int:
+    """Page number in our PDF of input page ``n`` (blank pages are kept: drop_blank is off)."""
+    return n
+
+
+def _dpi(r: Row) -> int:
+    return int(r.res.get("dpi", 0))
+
+
+def _group(r: Row) -> str:
+    if r.kind == "corpus":
+        return "corpus"
+    for key in (
+        "dpi100",
+        "dpi150",
+        "nodpi",
+        "jpeg",
+        "bilevel",
+        "gray",
+        "font",
+        "seal",
+        "table",
+        "twocol",
+        "faint",
+        "shadow",
+        "blur",
+    ):
+        if key in r.name:
+            return key
+    return "300dpi"
+
+
+def _pdf_image_bytes(path: Path) -> int:
+    with pikepdf.open(path) as pdf:
+        return sum(len(img.read_raw_bytes()) for img in pdf.pages[0].get_images().values())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Size that fits the input (issue 11): a black-and-white scan never grows into a bigger file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pytest
+from PIL import Image
+
+from sohoa.processing import ProcessOptions, process_document
+from tests.processing.conftest import LINES, render
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def _bilevel_tiff(tmp: Path, dpi: int) -> Path:
+    src = render(tmp / "src.png", lines=LINES, size=(2000, 1300), skew=1.5)
+    gray = np.asarray(Image.open(src).convert("L"))
+    small = Image.fromarray(gray).resize((gray.shape[1] * dpi // 300, gray.shape[0] * dpi // 300))
+    bw = Image.fromarray(np.where(np.asarray(small) > 150, 255, 0).astype(np.uint8)).convert("1")
+    out = tmp / f"bilevel-{dpi}.tif"
+    bw.save(out, compression="group4", dpi=(dpi, dpi))
+    return out
+
+
+def _page_image_bytes(pdf: Path) -> int:
+    with pikepdf.open(pdf) as doc:
+        return sum(len(img.read_raw_bytes()) for img in doc.pages[0].get_images().values())
+
+
+def test_bilevel_image_does_not_grow(tmp_path: Path) -> None:
+    src = _bilevel_tiff(tmp_path, 200)
+    out = tmp_path / "out.pdf"
+    report = process_document([src], out, ProcessOptions(languages="vie", jobs=1))
+    page = report.pages[0]
+    assert page.color_mode == "bw" and page.dpi == 200
+    assert page.image_bytes <= src.stat().st_size
+    assert _page_image_bytes(out) <= src.stat().st_size
+    assert page.words >= 20  # and it is still read
+
+
+@pytest.mark.skipif(not (CORPUS / "scans/ocrmypdf/ccitt.pdf").is_file(), reason="shared corpus not here")
+def test_bilevel_pdf_scan_keeps_its_resolution_and_size(tmp_path: Path) -> None:
+    """A CCITT scan inside a PDF is rendered at its own resolution, not at 300 dpi and doubled."""
+    src = CORPUS / "scans/ocrmypdf/ccitt.pdf"
+    out = tmp_path / "out.pdf"
+    report = process_document([src], out, ProcessOptions(languages="eng", jobs=1))
+    assert report.pages[0].color_mode == "bw"
+    assert _page_image_bytes(out) <= _page_image_bytes(src)
+
+
+def test_colour_fringes_on_black_text_cut_no_patch() -> None:
+    """A scanner's colour fringes along black letters are part of the letters: no JPEG patch."""
+    from sohoa.core.model import ColorMode
+    from sohoa.processing import analyse
+
+    rgb = np.full((600, 900, 3), 245, np.uint8)
+    for k in range(8):  # lines of black "letters" with a red fringe left and a blue one right
+        y = 60 + 60 * k
+        for x in range(60, 840, 24):
+            rgb[y : y + 20, x : x + 12] = (20, 20, 20)
+            rgb[y : y + 20, x - 2 : x] = (190, 40, 40)
+            rgb[y : y + 20, x + 12 : x + 14] = (40, 40, 190)
+    gray = np.ascontiguousarray(rgb.mean(axis=2).astype(np.uint8))
+    result = analyse.analyse(rgb, gray, 150, (245, 245, 245), [], tuple(ColorMode))
+    assert result.color_boxes == [] and result.color_mode != ColorMode.COLOR
+    seal = rgb.copy()
+    seal[200:320, 600:720] = (200, 30, 40)  # a real red mark is still one
+    result = analyse.analyse(seal, gray, 150, (245, 245, 245), [], tuple(ColorMode))
+    assert result.color_mode == ColorMode.COLOR and len(result.color_boxes) == 1
