@@ -28,14 +28,27 @@ class RunningServer:
     data_dir: Path
     verify: str | bool = True
 
+    @property
+    def _admin_headers(self) -> dict[str, str]:
+        token_file = self.data_dir / "admin-token"
+        return {"Authorization": f"Bearer {token_file.read_text().strip()}"} if token_file.exists() else {}
+
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Replace the fault settings (see :class:`reference_repository.faults.Faults`); {} clears them."""
-        r = requests.put(f"{self.url}/_admin/faults", json=faults, timeout=10, verify=self.verify)
+        r = requests.put(
+            f"{self.url}/_admin/faults",
+            json=faults,
+            timeout=10,
+            verify=self.verify,
+            headers=self._admin_headers,
+        )
         r.raise_for_status()
         return r.json()
 
     def fault_counters(self) -> dict[str, int]:
-        r = requests.get(f"{self.url}/_admin/faults", timeout=10, verify=self.verify)
+        r = requests.get(
+            f"{self.url}/_admin/faults", timeout=10, verify=self.verify, headers=self._admin_headers
+        )
         r.raise_for_status()
         return r.json()["counters"]
 

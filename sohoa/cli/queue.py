@@ -158,7 +158,9 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from sohoa.core.i18n import language
     from sohoa.core.paths import app_paths
+    from sohoa.outbox.errors import UploadsIncomplete
     from sohoa.outbox.outbox import Outbox
     from sohoa.outbox.stats import count_upload
     from sohoa.outbox.sync import run_sync as sync
@@ -178,7 +180,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 tr(
                     Text(vi="mục {id}: bị từ chối: {why}", en="item {id}: refused: {why}"),
                     id=event.item_id,
-                    why=event.detail,
+                    why=event.detail if language() == "vi" else (event.reason_en or event.detail),
                 )
             )
         sys.stdout.flush()
@@ -199,6 +201,8 @@ def run_sync(args: argparse.Namespace) -> int:
         )
     )
     raise_if_offline(report)
+    if args.once and (report.failed or report.left):
+        raise UploadsIncomplete(failed=len(report.failed), left=report.left)  # exit 8: not all went
     return 0
 
 

@@ -267,12 +267,16 @@ class Outbox:
             time.time(),
         )
 
-    def release(self, item_id: int, delay: float, error: str, error_vi: str = "") -> None:
-        """Give a claimed item back after a passing failure; it is due again in ``delay`` seconds."""
+    def release(self, item_id: int, delay: float, error: str, error_vi: str = "", count: bool = True) -> None:
+        """Give a claimed item back after a passing failure; it is due again in ``delay`` seconds.
+
+        ``count=False``: the repository's failure, not the item's (its own backoff stays as is).
+        """
         self._update(
             item_id,
             "state = CASE state WHEN 'uploading' THEN 'pending' ELSE state END, claimed_by = NULL,"
-            " failures = failures + 1, next_attempt_at = ?, last_error = ?, last_error_vi = ?",
+            " failures = failures + ?, next_attempt_at = ?, last_error = ?, last_error_vi = ?",
+            1 if count else 0,
             time.time() + delay,
             error,
             error_vi or error,

@@ -3,17 +3,29 @@
 For each item: resume or create its tus upload (the URL is kept in the outbox, so a
 restart continues from the offset the server reports), send the missing chunks,
 then commit the metadata under the item's idempotency key (a replayed commit returns
-the first document: never a duplicate). Passing failures wait an exponential
-backoff with jitter, or the server's ``Retry-After`` if longer; a refusal (4xx) marks
-the item failed with the server's reason and the others go on. While the repository
-is unreachable the workers sleep on an Event (woken early by :meth:`Uploader.wake`),
-so an offline workstation does not spin.
+the first document: never a duplicate). A refusal (4xx) marks the item failed with
+the server's reason and the others go on.
+
+Failures are told apart by whose they are (issue 16):
+- the *repository's* (nobody listening, 429/502/503/504, a ``Retry-After``): one
+  :class:`_Gate` shared by every worker pauses them all; when the pause ends exactly one
+  worker probes with a real item while the others wait for its answer. The pause grows
+  once per failed probe (once per outage, never once per item) and resets on the first
+  answer; ``Retry-After`` sets the pause itself. So a short outage costs one request per
+  backoff period and the queue drains seconds after the repository is back.
+- an *item's* (a connection broken mid-chunk, a 500): that item alone waits its own
+  backoff; no other worker is woken or paused.
+Idle workers look at the queue at least every 0.5 s, so an item queued by another
+process (the app, a second CLI) goes within a second. A full disk while syncing stops
+every worker with :class:`sohoa.outbox.errors.SyncDiskFull` and frees every claim.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+import sqlite3
 import threading
 import time
 import uuid
@@ -21,8 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sohoa.core.errors import SoHoaError
-from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone
-from sohoa.outbox.errors import RepositoryOffline
+from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone, validate_remote_id
+from sohoa.outbox.errors import QueueWriteError, RepositoryOffline, SyncDiskFull
 from sohoa.outbox.outbox import ItemState, Outbox, QueueItem
 
 log = logging.getLogger(__name__)
@@ -37,6 +49,7 @@ class SyncEvent:
     detail: str = ""
     done_bytes: int = 0
     total_bytes: int = 0
+    reason_en: str = ""  # the server's reason in English (``detail`` is Vietnamese), for --lang en
 
 
 @dataclass
@@ -54,11 +67,91 @@ class Backoff:
 
     base: float = 1.0
     cap: float = 300.0
+    probe_cap: float = 5.0  # an outage younger than ``probe_window`` is probed at least this often
+    probe_window: float = 120.0
 
     def delay(self, failures: int, retry_after: float | None = None) -> float:
         step = min(self.cap, self.base * 2 ** min(failures, 30))
         delay = step / 2 + random.uniform(0, step / 2)  # noqa: S311  (jitter, not a secret)
         return max(delay, min(retry_after, self.cap)) if retry_after is not None else delay
+
+    def probe_delay(self, probes: int, outage_age: float) -> float:
+        """The pause before the next probe of a repository that failed ``probes`` probes in a row."""
+        cap = self.cap if outage_age > self.probe_window else min(self.cap, self.probe_cap)
+        step = min(cap, self.base * 2 ** min(max(probes - 1, 0), 30))
+        return step / 2 + random.uniform(0, step / 2)  # noqa: S311
+
+
+class _Gate:
+    """The repository's state, shared by every worker: up, paused, or waiting for one probe."""
+
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
+        self.cond = threading.Condition()
+        self.paused_until = 0.0
+        self.down = False  # an outage is on: after the pause, one probe goes first
+        self.probing = False
+        self.probes = 0  # failed probes in this outage
+        self.since = 0.0
+
+    def enter(self, stop: threading.Event) -> bool | None:
+        """Wait until this worker may send. True: it is the probe; False: go; None: stop."""
+        with self.cond:
+            while not stop.is_set():
+                wait = self.paused_until - time.time()
+                if wait > 0:
+                    self.cond.wait(wait)
+                    continue
+                if not self.down:
+                    return False
+                if not self.probing:
+                    self.probing = True
+                    return True
+                self.cond.wait(0.5)  # another worker probes; its answer wakes us
+            return None
+
+    def up(self) -> None:
+        """The repository answered (whatever it said): the outage, if any, is over."""
+        with self.cond:
+            if self.down or self.probing or self.paused_until:
+                self.down = self.probing = False
+                self.probes, self.paused_until = 0, 0.0
+                self.cond.notify_all()
+
+    def failed(self, retry_after: float | None) -> float:
+        """A repository-level failure (offline, 503...): pause everyone; return the pause."""
+        with self.cond:
+            now = time.time()
+            if not self.down:
+                self.down, self.since, self.probes = True, now, 0
+            self.probes += 1
+            self.probing = False
+            if retry_after is not None:
+                pause = min(retry_after, self.backoff.cap)
+            else:
+                pause = self.backoff.probe_delay(self.probes, now - self.since)
+            self.paused_until = max(self.paused_until, now + pause)
+            self.cond.notify_all()
+            return self.paused_until - now
+
+    def probe_done(self) -> None:
+        """The probe found nothing to send: let the next worker try when something comes."""
+        with self.cond:
+            if self.probing:
+                self.probing = False
+                self.cond.notify_all()
+
+    def reset(self) -> None:
+        with self.cond:
+            self.paused_until, self.probing = 0.0, False
+            self.cond.notify_all()
+
+    def wake_all(self) -> None:
+        with self.cond:
+            self.cond.notify_all()
+
+
+IDLE_POLL_S = 0.5  # how often an idle worker looks for items queued by another process
 
 
 class Uploader:
@@ -82,32 +175,38 @@ class Uploader:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._lock = threading.Lock()
-        self._offline_until = 0.0
-        self._offline_failures = 0
+        self._gate = _Gate(self.backoff)
         self._fatal: BaseException | None = None
         self._given_up: set[int] = set()
         self._run_failures: dict[int, int] = {}
+        self._once = False
+        self.requests_while_down = 0  # probes sent during outages (for tests and the benchmark)
         self.report = SyncReport()
 
     # -- control --------------------------------------------------------------------
     def wake(self) -> None:
         """Try again now (new item queued, network back, clerk pressed "send")."""
-        with self._lock:
-            self._offline_until = 0.0
+        self._gate.reset()
         self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()  # every waiting worker returns; none clears _stop
+        self._gate.wake_all()
 
     def run(self, once: bool = False) -> SyncReport:
         """Upload until stopped or, with ``once``, until nothing is left that can go now.
 
         ``once`` ends early (``report.offline``) when the repository cannot be reached.
-        Raises :class:`sohoa.outbox.errors.UploaderBusy` if another uploader holds the queue.
+        Raises :class:`sohoa.outbox.errors.UploaderBusy` if another uploader holds the queue,
+        :class:`sohoa.outbox.errors.SyncDiskFull` if the disk filled up.
         """
+        self._once = once
         with self.outbox.uploader_lock():
-            recovered = self.outbox.recover()
+            try:
+                recovered = self.outbox.recover()
+            except sqlite3.Error as e:
+                raise _queue_error(e) from e
             if recovered:
                 log.info("recovered %d items claimed by an uploader that stopped", recovered)
             threads = [
@@ -125,7 +224,12 @@ class Uploader:
                 for t in threads:
                     t.join(5)
                 raise
-        self.report.left = self.outbox.outstanding()
+            finally:
+                if self._fatal is not None:
+                    with contextlib.suppress(sqlite3.Error, OSError):
+                        self.outbox.recover()  # best effort; the next run frees them anyway
+        with contextlib.suppress(sqlite3.Error):
+            self.report.left = self.outbox.outstanding()
         if self._fatal is not None:
             raise self._fatal
         return self.report
@@ -136,49 +240,62 @@ class Uploader:
         client = self.client_factory()
         try:
             while not self._stop.is_set():
-                if self._wait_while_offline(once):
+                probe = self._gate.enter(self._stop)
+                if probe is None:
                     return
-                item = self.outbox.claim(token)
+                try:
+                    item = self.outbox.claim(token)
+                except sqlite3.Error as e:
+                    self._die(_queue_error(e))
+                    return
                 if item is None:
+                    if probe:
+                        self._gate.probe_done()
                     if self._idle(once):
                         return
                     continue
+                if probe:
+                    self.requests_while_down += 1
                 try:
                     self._process(client, item)
-                    self._wake.set()  # others may be idle-waiting on this item
-                except SoHoaError as e:  # bad credentials, TLS: no item can go, stop everything
-                    self.outbox.unclaim(item.id)
-                    self._fatal = self._fatal or e
-                    self.stop()
+                except SoHoaError as e:  # bad credentials, TLS, a full disk: stop everything
+                    self._safe_unclaim(item.id)
+                    self._die(e)
+                except sqlite3.Error as e:
+                    self._safe_unclaim(item.id)
+                    self._die(_queue_error(e))
                 except BaseException:
-                    self.outbox.unclaim(item.id)
+                    self._safe_unclaim(item.id)
                     raise
+                finally:
+                    if probe:
+                        self._gate.probe_done()
         finally:
             client.close()
 
-    def _wait_while_offline(self, once: bool) -> bool:
-        """Sleep until the offline backoff ends; True when this worker should end."""
+    def _die(self, error: BaseException) -> None:
         with self._lock:
-            wait = self._offline_until - time.time()
-        if wait <= 0:
-            return False
-        if once:
-            self.report.offline = True
-            self.stop()
-            return True
-        self._wake.wait(wait)
-        self._wake.clear()  # after waiting, so a wake() that came just before is not lost
-        return self._stop.is_set()
+            self._fatal = self._fatal or error
+        log.warning("uploader stopping: %s", error)
+        self.stop()
+
+    def _safe_unclaim(self, item_id: int) -> None:
+        try:
+            self.outbox.unclaim(item_id)
+        except sqlite3.Error as e:  # the disk is full: run() tries recover(), the next run surely does
+            log.warning("item %d: could not give its claim back (%s)", item_id, e)
 
     def _idle(self, once: bool) -> bool:
         """Nothing is due: end (once, nothing left that may still go) or sleep until something is."""
-        due = self.outbox.next_due()
-        if once:
-            waiting = self._waiting_ids()
-            if not waiting or waiting <= self._given_up:
-                return True
-        longest = 1.0 if once else 30.0  # a --once run re-checks often so it ends promptly
-        delay = longest if due is None else min(longest, max(0.05, due - time.time()))
+        try:
+            due = self.outbox.next_due()
+            waiting = self._waiting_ids() if once else set()
+        except sqlite3.Error as e:
+            self._die(_queue_error(e))
+            return True
+        if once and (not waiting or waiting <= self._given_up):
+            return True
+        delay = IDLE_POLL_S if due is None else min(IDLE_POLL_S, max(0.05, due - time.time()))
         self._wake.wait(delay)
         self._wake.clear()
         return self._stop.is_set()
@@ -198,7 +315,9 @@ class Uploader:
                 url = self._send_bytes(client, item)
                 self.outbox.mark_uploaded(item.id, url)  # one transaction records the URL and the state
             doc = client.commit(item.key, url, item.metadata.to_wire())
+            remote_id = validate_remote_id(doc.get("id"))
         except UploadGone:
+            self._gate.up()
             log.info("item %d: the server lost its upload; sending it again", item.id)
             self.outbox.restart_upload(item.id)
             return
@@ -206,17 +325,17 @@ class Uploader:
             self._transient(item, e)
             return
         except Permanent as e:
+            self._gate.up()
             log.warning("item %d refused by the repository: %s (%s)", item.id, e.code, e.en)
             self.outbox.mark_failed(item.id, e.en, e.vi)
             self.report.failed.append(item.id)
-            self.on_event(SyncEvent("failed", item.id, e.vi))
+            self.on_event(SyncEvent("failed", item.id, e.vi, reason_en=e.en))
             return
-        self.outbox.mark_acknowledged(item.id, str(doc["id"]))
-        with self._lock:
-            self._offline_failures = 0
+        self._gate.up()
+        self.outbox.mark_acknowledged(item.id, remote_id)
         self.report.acknowledged.append(item.id)
-        log.info("item %d acknowledged as %s", item.id, doc["id"])
-        self.on_event(SyncEvent("acknowledged", item.id, str(doc["id"]), item.size, item.size))
+        log.info("item %d acknowledged as %s", item.id, remote_id)
+        self.on_event(SyncEvent("acknowledged", item.id, remote_id, item.size, item.size))
 
     def _send_bytes(self, client: RepositoryClient, item: QueueItem) -> str:
         url = item.upload_url
@@ -255,23 +374,33 @@ class Uploader:
         if self._stop.is_set():
             self.outbox.unclaim(item.id)
             return
-        delay = self.backoff.delay(item.failures, e.retry_after)
+        self.report.last_error = e.en
+        if e.offline or e.service or e.retry_after is not None:
+            # the repository's failure, not the item's: the item waits with the others, unpenalised
+            pause = self._gate.failed(e.retry_after)
+            self.outbox.release(item.id, pause, e.en, e.vi, count=False)
+            limit = self.max_failures_per_run * self.workers
+            if self._once and (e.offline or self._gate.probes >= limit):
+                self.report.offline = True  # a --once run does not wait out an outage
+                self.stop()
+            log.info("repository unavailable (%s); every worker waits %.1f s", e.en, pause)
+            self.on_event(SyncEvent("offline" if e.offline else "retry", item.id, e.vi, reason_en=e.en))
+            return
+        self._gate.up()  # it answered, or the connection broke mid-request: the item's problem
+        delay = self.backoff.delay(item.failures)
         self.outbox.release(item.id, delay, e.en, e.vi)
         with self._lock:
             self._run_failures[item.id] = self._run_failures.get(item.id, 0) + 1
             if self._run_failures[item.id] >= self.max_failures_per_run:
                 self._given_up.add(item.id)  # a --once run leaves it for the next run
-        self.report.last_error = e.en
-        if e.offline:
-            with self._lock:
-                self._offline_failures += 1
-                pause = self.backoff.delay(self._offline_failures)
-                self._offline_until = time.time() + pause
-            log.info("repository unreachable; waiting %.1f s", pause)
-            self.on_event(SyncEvent("offline", item.id, e.vi))
-        else:
-            log.info("item %d: passing failure (%s); retry in %.1f s", item.id, e.en, delay)
-            self.on_event(SyncEvent("retry", item.id, e.vi))
+        log.info("item %d: passing failure (%s); retry in %.1f s", item.id, e.en, delay)
+        self.on_event(SyncEvent("retry", item.id, e.vi, reason_en=e.en))
+
+
+def _queue_error(e: sqlite3.Error) -> SoHoaError:
+    if "full" in str(e).lower():
+        return SyncDiskFull(path=str(e))
+    return QueueWriteError(path="outbox.db", detail=str(e))
 
 
 def raise_if_offline(report: SyncReport) -> None:
