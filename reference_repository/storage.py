@@ -57,16 +57,16 @@ def _migrate(conn: sqlite3.Connection) -> None:
     """A database of the first version (keys unique across users, no owners): rebuild in place."""
     cols = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
     if cols and "owner" not in cols:
-        conn.executescript(  # noqa: S608  (constant text)
-            "BEGIN; ALTER TABLE documents RENAME TO documents_v1;"
-            " ALTER TABLE uploads RENAME TO uploads_v1;"
-            + SCHEMA
-            + "INSERT INTO documents (id, idempotency_key,"
-            " sha256, size, owner_id, dossier_code, kind, metadata, created_at) SELECT id, idempotency_key,"
-            " sha256, size, owner_id, dossier_code, kind, metadata, created_at FROM documents_v1;"
-            " INSERT INTO uploads (id, length, offset, metadata, created_at) SELECT id, length, offset,"
-            " metadata, created_at FROM uploads_v1; DROP TABLE documents_v1; DROP TABLE uploads_v1; COMMIT;"
+        migration = (
+            "BEGIN; ALTER TABLE documents RENAME TO documents_v1; ALTER TABLE uploads RENAME TO uploads_v1;"  # noqa: S608
+            f"{SCHEMA}"
+            "INSERT INTO documents (id, idempotency_key, sha256, size, owner_id, dossier_code, kind, metadata,"
+            " created_at) SELECT id, idempotency_key, sha256, size, owner_id, dossier_code, kind, metadata,"
+            " created_at FROM documents_v1; INSERT INTO uploads (id, length, offset, metadata, created_at)"
+            " SELECT id, length, offset, metadata, created_at FROM uploads_v1;"
+            " DROP TABLE documents_v1; DROP TABLE uploads_v1; COMMIT;"
         )
+        conn.executescript(migration)
 
 
 @dataclass(frozen=True)

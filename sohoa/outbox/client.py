@@ -56,10 +56,12 @@ class Transient(Exception):
         retry_after: float | None = None,
         offline: bool = False,
         service: bool = False,
+        broken: bool = False,
     ) -> None:
         super().__init__(en)
         self.en, self.vi, self.retry_after, self.offline = en, vi or en, retry_after, offline
         self.service = service  # the repository as a whole is unavailable (429, 502-504), not this item
+        self.broken = broken  # the connection broke mid-request (the network's or the server's doing)
 
 
 class Permanent(Exception):
@@ -264,7 +266,10 @@ class RepositoryClient:
             what = "cannot connect" if offline else "the connection broke"
             vi = "không kết nối được" if offline else "kết nối bị ngắt"
             raise Transient(
-                f"{what}: {type(e).__name__}", f"{vi}: {type(e).__name__}", offline=offline
+                f"{what}: {type(e).__name__}",
+                f"{vi}: {type(e).__name__}",
+                offline=offline,
+                broken=not offline,
             ) from e
         if response.status_code in (401, 403):
             raise CredentialsRejected()

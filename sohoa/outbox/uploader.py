@@ -375,9 +375,10 @@ class Uploader:
             self.outbox.unclaim(item.id)
             return
         self.report.last_error = e.en
-        if e.offline or e.service or e.retry_after is not None:
-            # the repository's failure, not the item's: the item waits with the others, unpenalised
-            pause = self._gate.failed(e.retry_after)
+        if e.offline or e.service or e.retry_after is not None or e.broken:
+            # the repository's or the network's failure, not the item's: the item waits with the
+            # others, unpenalised. A connection broken mid-request is probed again at once.
+            pause = self._gate.failed(0.0 if e.broken and e.retry_after is None else e.retry_after)
             self.outbox.release(item.id, pause, e.en, e.vi, count=False)
             limit = self.max_failures_per_run * self.workers
             if self._once and (e.offline or self._gate.probes >= limit):
