@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS items (
     claimed_by TEXT,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    acknowledged_at REAL
+    acknowledged_at REAL,
+    document_id TEXT  -- the local store's document (sohoa.core.store), moved to acknowledged with the item
 );
 CREATE INDEX IF NOT EXISTS items_ready ON items (state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS items_sha ON items (sha256);
@@ -94,6 +95,7 @@ class QueueItem:
     remote_id: str | None
     failures: int
     last_error: str | None
+    document_id: str = ""
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> QueueItem:
@@ -108,6 +110,7 @@ class QueueItem:
             remote_id=row["remote_id"],
             failures=row["failures"],
             last_error=row["last_error"],
+            document_id=row["document_id"] or "",
         )
 
 
@@ -126,7 +129,11 @@ class Outbox:
         self.db_path = self.root / "outbox.db"
         self._local = threading.local()
         try:
-            self._conn().executescript(SCHEMA)
+            conn = self._conn()
+            conn.executescript(SCHEMA)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(items)")}
+            if "document_id" not in columns:  # a queue made before items carried their document
+                conn.execute("ALTER TABLE items ADD COLUMN document_id TEXT")
         except sqlite3.DatabaseError as e:
             raise QueueWriteError(path=str(self.db_path), detail=str(e)) from e
 
@@ -152,11 +159,12 @@ class Outbox:
         return self.files / f"{sha256}.pdf"
 
     # -- enqueue --------------------------------------------------------------------
-    def enqueue(self, source: Path, metadata: DocumentMetadata) -> int:
+    def enqueue(self, source: Path, metadata: DocumentMetadata, document_id: str = "") -> int:
         """Copy the signed PDF ``source`` into the queue with its metadata; return the item id.
 
         The caller validates the metadata first (``metadata.validated(profile)``); the page
-        count and the signer are read from the file when not given.
+        count and the signer are read from the file when not given. ``document_id`` is the
+        local store's document, which the uploader moves to acknowledged with the item.
         """
         source = Path(source)
         tmp = self.files / f"tmp-{uuid.uuid4().hex}.part"
@@ -182,7 +190,7 @@ class Outbox:
             with _transaction(conn):
                 cur = conn.execute(
                     "INSERT INTO items (key, state, sha256, size, dossier_code, kind, title, metadata,"
-                    " created_at, updated_at) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, updated_at, document_id) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uuid.uuid4().hex,
                         sha,
@@ -193,6 +201,7 @@ class Outbox:
                         json.dumps(metadata.to_wire(), ensure_ascii=False),
                         now,
                         now,
+                        document_id or None,
                     ),
                 )
                 item_id = int(cur.lastrowid or 0)

@@ -31,11 +31,15 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sohoa.core.errors import SoHoaError
+from sohoa.core.paths import app_paths
+from sohoa.core.progress import Progress
 from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone, validate_remote_id
 from sohoa.outbox.errors import QueueWriteError, RepositoryOffline, SyncDiskFull
 from sohoa.outbox.outbox import ItemState, Outbox, QueueItem
+from sohoa.outbox.stats import record_acknowledgement, record_rejection
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ class Backoff:
 
     base: float = 1.0
     cap: float = 300.0
-    probe_cap: float = 5.0  # an outage younger than ``probe_window`` is probed at least this often
+    probe_cap: float = 3.0  # an outage younger than ``probe_window`` is probed at least this often
     probe_window: float = 120.0
 
     def delay(self, failures: int, retry_after: float | None = None) -> float:
@@ -94,13 +98,13 @@ class _Gate:
         self.probes = 0  # failed probes in this outage
         self.since = 0.0
 
-    def enter(self, stop: threading.Event) -> bool | None:
+    def enter(self, should_stop: Callable[[], bool]) -> bool | None:
         """Wait until this worker may send. True: it is the probe; False: go; None: stop."""
         with self.cond:
-            while not stop.is_set():
+            while not should_stop():
                 wait = self.paused_until - time.time()
                 if wait > 0:
-                    self.cond.wait(wait)
+                    self.cond.wait(min(wait, 0.5))  # slices: a cancel is seen within half a second
                     continue
                 if not self.down:
                     return False
@@ -163,14 +167,23 @@ class Uploader:
         client_factory: Callable[[], RepositoryClient],
         workers: int = 1,
         backoff: Backoff | None = None,
-        on_event: Callable[[SyncEvent], None] | None = None,
+        progress: Progress | None = None,
         max_failures_per_run: int = 8,
+        store_file: Path | None = None,
+        clerk: str = "",
     ) -> None:
+        """``progress.item`` receives every :class:`SyncEvent`; cancelling it stops the uploader.
+
+        ``store_file`` is the local store whose documents the acknowledgements move (default:
+        this workstation's).
+        """
         self.outbox = outbox
         self.client_factory = client_factory
         self.workers = max(1, workers)
         self.backoff = backoff or Backoff()
-        self.on_event = on_event or (lambda e: None)
+        self.progress = progress
+        self.store_file = store_file
+        self.clerk = clerk
         self.max_failures_per_run = max_failures_per_run
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -182,6 +195,18 @@ class Uploader:
         self._once = False
         self.requests_while_down = 0  # probes sent during outages (for tests and the benchmark)
         self.report = SyncReport()
+
+    def on_event(self, event: SyncEvent) -> None:
+        if self.progress is None:
+            return
+        if event.kind == "progress":
+            self.progress(event.done_bytes, event.total_bytes, str(event.item_id))
+        self.progress.item(event)
+
+    def _cancelled(self) -> bool:
+        if self.progress is not None and self.progress.is_cancelled():
+            self.stop()
+        return self._stop.is_set()
 
     # -- control --------------------------------------------------------------------
     def wake(self) -> None:
@@ -239,8 +264,8 @@ class Uploader:
         token = uuid.uuid4().hex
         client = self.client_factory()
         try:
-            while not self._stop.is_set():
-                probe = self._gate.enter(self._stop)
+            while not self._cancelled():
+                probe = self._gate.enter(self._cancelled)
                 if probe is None:
                     return
                 try:
@@ -328,14 +353,19 @@ class Uploader:
             self._gate.up()
             log.warning("item %d refused by the repository: %s (%s)", item.id, e.code, e.en)
             self.outbox.mark_failed(item.id, e.en, e.vi)
+            record_rejection(self._store_file(), item, e.en)
             self.report.failed.append(item.id)
             self.on_event(SyncEvent("failed", item.id, e.vi, reason_en=e.en))
             return
         self._gate.up()
         self.outbox.mark_acknowledged(item.id, remote_id)
+        record_acknowledgement(self._store_file(), item, remote_id, self.clerk)
         self.report.acknowledged.append(item.id)
         log.info("item %d acknowledged as %s", item.id, remote_id)
         self.on_event(SyncEvent("acknowledged", item.id, remote_id, item.size, item.size))
+
+    def _store_file(self) -> Path:
+        return self.store_file or app_paths().store_file
 
     def _send_bytes(self, client: RepositoryClient, item: QueueItem) -> str:
         url = item.upload_url
@@ -365,7 +395,7 @@ class Uploader:
                 self.outbox.file_path(item.sha256),
                 offset,
                 item.size,
-                should_stop=self._stop.is_set,
+                should_stop=self._cancelled,
                 on_progress=lambda done: self.on_event(SyncEvent("progress", item.id, "", done, item.size)),
             )
         return url

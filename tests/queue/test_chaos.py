@@ -17,12 +17,13 @@ import pytest
 
 from reference_repository.testing import RestartableServer
 from sohoa.core.config import Repository
+from sohoa.core.progress import Reporter
 from sohoa.outbox.outbox import ItemState, Outbox
 from sohoa.outbox.sync import BackgroundSync
 from sohoa.outbox.uploader import SyncEvent
 from tests.queue.conftest import metadata
 
-DOCS = 40
+DOCS = 24
 DRAIN_TARGET_S = 10.0
 
 
@@ -36,11 +37,13 @@ def test_random_server_kills_and_an_outage_lose_and_double_nothing(pki, samples,
         item_id = box.enqueue(path, metadata(700 + n))
         expected[box.get(item_id).key] = path.read_bytes()
     # 0.05 s a request keeps the uploads busy across several server lifetimes
-    extra = ["--fault-delay", "0.02", "--check-workers", "1"]
+    extra = ["--fault-delay", "0.03", "--check-workers", "1"]
     events: list[tuple[float, SyncEvent]] = []
     with RestartableServer(tmp_path / "repo", trust_roots=[pki.ca_cert], extra_args=extra) as server:
-        settings = Repository(url=server.url, chunk_size_kb=64)  # the product's backoff: base 2 s, cap 300 s
-        bg = BackgroundSync(settings, outbox=box, on_event=lambda e: events.append((time.monotonic(), e)))
+        settings = Repository(url=server.url, chunk_size_kb=256)  # the product's backoff: base 2 s, cap 300 s
+        bg = BackgroundSync(
+            settings, outbox=box, progress=Reporter(on_item=lambda e: events.append((time.monotonic(), e)))
+        )
         bg.start()
         try:
             outage_at = rng.randrange(3)  # which of the interruptions is the long outage

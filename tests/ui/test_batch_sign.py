@@ -28,6 +28,7 @@ def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     """20 results awaiting signature: one real PDF/A from the pipeline, copied per document."""
+    from sohoa.core.lifecycle import DocState
     from sohoa.core.model import Document, DocumentKind, Dossier, Page
     from sohoa.gui import services
     from sohoa.gui.demo_data import demo_pages
@@ -53,7 +54,7 @@ def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
         ctx.store.save_dossier(dossier)
         target = services.documents_dir(ctx, dossier.id) / "01-result.pdf"
         shutil.copy(pdf, target)
-        ctx.store.set_document_status(doc.id, "processed", target)
+        ctx.store.set_state(doc.id, DocState.PROCESSED, file=target)
         ctx.store.record_event(
             "digitized",
             dossier_id=dossier.id,

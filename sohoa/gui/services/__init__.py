@@ -9,13 +9,12 @@ place. Every function that may take time takes a ``progress`` object (see
 
 from __future__ import annotations
 
+from sohoa.core.progress import NullProgress, check_cancel
 from sohoa.gui.services.base import (
     EVENT_KINDS,
     AppContext,
-    NullProgress,
     ProgressLike,
     StatRow,
-    check_cancel,
     known_token_modules,
     list_tokens,
     procedures_seen,

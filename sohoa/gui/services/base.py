@@ -7,49 +7,24 @@ import csv
 import dataclasses
 import logging
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sohoa.core.config import LoadedConfig, Settings, load_config
-from sohoa.core.errors import CancelledError, SoHoaError
+from sohoa.core.errors import SoHoaError
 from sohoa.core.i18n import Text
 from sohoa.core.paths import AppPaths, app_paths
+from sohoa.core.progress import Progress
 from sohoa.core.province import ProvinceProfile, load_profile
 from sohoa.core.store import Store
 
 log = logging.getLogger(__name__)
 
 
-class ProgressLike(Protocol):
-    def __call__(self, done: int, total: int, note: str = "") -> None: ...
-    def item(self, value: object) -> None: ...
-    def is_cancelled(self) -> bool: ...
-
-
-class NullProgress:
-    """A progress sink for callers that do not report (tests, the benchmark)."""
-
-    def __init__(self) -> None:
-        self.cancelled = threading.Event()
-        self.items: list[object] = []
-
-    def __call__(self, done: int, total: int, note: str = "") -> None:
-        pass
-
-    def item(self, value: object) -> None:
-        self.items.append(value)
-
-    def is_cancelled(self) -> bool:
-        return self.cancelled.is_set()
-
-
-def check_cancel(progress: ProgressLike) -> None:
-    if progress.is_cancelled():
-        raise CancelledError()
+ProgressLike = Progress  # the core's one progress/cancel contract (sohoa.core.progress)
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,24 +89,6 @@ def make_previews(image: Any, target: Path) -> tuple[Path, Path]:
     return thumb, preview
 
 
-class _Cancel:
-    """The scanners area's cancel token, backed by the worker's own cancel flag."""
-
-    def __init__(self, progress: ProgressLike) -> None:
-        self.progress = progress
-
-    def cancel(self) -> None:
-        getattr(self.progress, "cancelled", threading.Event()).set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self.progress.is_cancelled()
-
-    def wait(self, timeout: float) -> bool:
-        event = getattr(self.progress, "cancelled", None)
-        return event.wait(timeout) if event is not None else False
-
-
 class ScanSession:
     """One dossier's scanning: a journaled batch (crash recovery) that Scan and Scan more append to.
 
@@ -163,7 +144,7 @@ class ScanSession:
             progress(len(new), total, "")
 
         try:
-            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=_Cancel(progress))  # type: ignore[arg-type]
+            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=progress)
         except ScanCancelledError:
             pass  # the pages so far are kept and shown
         self.pages.extend(new)
@@ -191,7 +172,7 @@ def import_files(
         out.append(_ui_page(ctx, page.path, page.dpi, page.mode, False))
         progress.item(out[-1])
 
-    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=_Cancel(progress))
+    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=progress)
     return out
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from sohoa.core.errors import SoHoaError
 from sohoa.core.i18n import Text
+from sohoa.core.lifecycle import DocState
+from sohoa.core.progress import Offset, check_cancel
 from sohoa.gui.services.base import (
     AppContext,
     ProgressLike,
-    check_cancel,
 )
 from sohoa.gui.services.capture import ScannedPage
 from sohoa.gui.services.queue import outbox
@@ -70,8 +71,7 @@ def process_pages(
         out_pdf,
         options,
         meta,
-        progress=lambda done, total, *a: progress(done, total, ""),
-        cancel=progress.is_cancelled,
+        progress=progress,
     )
     return {i: list(p.flags) for i, p in enumerate(report.pages)}
 
@@ -98,8 +98,7 @@ def sign_files(
         pin=pin,
         cert_id=bytes.fromhex(s.cert_id) if s.cert_id else None,
         options=options,
-        progress=lambda done, _total, doc: (progress(done, total, doc.source.name), progress.item(doc)),
-        should_stop=progress.is_cancelled,
+        progress=Offset(progress, 0, total),
     )
     out = [(d.source, d.output if d.status == "signed" else None, d.message) for d in result.documents]
     if result.stopped is not None:
@@ -125,25 +124,9 @@ def enqueue(ctx: AppContext, pdf: Path, dossier: Any, doc: Any, pages: int) -> i
     )
     box = outbox(ctx)
     try:
-        return int(box.enqueue(pdf, meta.validated(ctx.profile)))
+        return int(box.enqueue(pdf, meta.validated(ctx.profile), document_id=doc.id))
     finally:
         box.close()
-
-
-class _Offset:
-    """Progress of one document reported as progress over the whole dossier."""
-
-    def __init__(self, progress: ProgressLike, base: int, total: int) -> None:
-        self.progress, self.base, self.total = progress, base, total
-
-    def __call__(self, done: int, total: int, note: str = "") -> None:
-        self.progress(self.base + done, self.total, note)
-
-    def item(self, value: object) -> None:
-        self.progress.item(value)
-
-    def is_cancelled(self) -> bool:
-        return self.progress.is_cancelled()
 
 
 def finish_dossier(
@@ -195,10 +178,10 @@ def _finish(
                 "result_code": doc.result_code,
                 "author": ctx.settings.general.agency_name,
             },
-            _Offset(progress, done_pages, total_pages),
+            Offset(progress, done_pages, total_pages),
         )
         done_pages += len(pages)
-        ctx.store.set_document_status(doc.id, "processed", pdf)
+        ctx.store.set_state(doc.id, DocState.PROCESSED, file=pdf)
         ctx.store.record_event(
             "digitized",
             dossier_id=dossier.id,
@@ -224,7 +207,7 @@ def _after_signing(
     if signed is None:
         outcome.status, outcome.message = "failed", reason
         return
-    ctx.store.set_document_status(doc.id, "signed", signed)
+    ctx.store.set_state(doc.id, DocState.SIGNED, signed_file=signed)
     ctx.store.record_event(
         "signed",
         dossier_id=dossier.id,
@@ -234,11 +217,11 @@ def _after_signing(
     )
     outcome.status, outcome.pdf = "signed", signed
     try:
-        enqueue(ctx, signed, dossier, doc, len(doc.pages))
+        item = enqueue(ctx, signed, dossier, doc, len(doc.pages))
     except SoHoaError as e:
         outcome.message = e.message()
         return
-    ctx.store.set_document_status(doc.id, "queued", signed)
+    ctx.store.set_state(doc.id, DocState.QUEUED, outbox_item=item)
     outcome.status = "queued"
 
 
@@ -263,10 +246,10 @@ def pending_results(
     """Documents processed but not yet signed (status "processed"), newest first."""
     sql = (
         "SELECT d.id, d.dossier_id, s.code, s.procedure_code, d.title, d.kind, "
-        "COALESCE(e.clerk, ''), date(COALESCE(e.at, s.created_at), 'localtime') AS day, d.pdf_path, "
+        "COALESCE(e.clerk, ''), date(COALESCE(e.at, s.created_at), 'localtime') AS day, d.file, "
         "COALESCE(e.pages, 0) FROM documents d JOIN dossiers s ON s.id = d.dossier_id "
         "LEFT JOIN events e ON e.document_id = d.id AND e.kind = 'digitized' "
-        "WHERE d.status = 'processed' AND day BETWEEN ? AND ?"
+        "WHERE d.state = 'processed' AND day BETWEEN ? AND ?"
     )
     args: list[Any] = [start.isoformat(), end.isoformat()]
     if procedure:

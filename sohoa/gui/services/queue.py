@@ -123,7 +123,9 @@ def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
             ctx.settings.repository,
             once=True,
             outbox=box,
-            on_event=lambda e: _on_sync_event(ctx, box, e, progress),
+            progress=progress,
+            store_file=ctx.paths.store_file,
+            clerk=ctx.clerk,
         )
     finally:
         box.close()
@@ -132,16 +134,6 @@ def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
 
         raise NetworkError(detail=report.last_error or "offline")
     return len(report.acknowledged)
-
-
-def _on_sync_event(ctx: AppContext, box: Any, event: Any, progress: ProgressLike | None) -> None:
-    """Count an acknowledged upload in the statistics; pass byte progress to the UI."""
-    if event.kind == "acknowledged":  # this runs on the uploader's thread
-        from sohoa.outbox.stats import count_upload
-
-        count_upload(ctx.paths.store_file, box, event.item_id, clerk=ctx.clerk)
-    if progress is not None:
-        progress.item(event)
 
 
 class Uploads:
@@ -158,14 +150,16 @@ class Uploads:
 
         if not self.ctx.settings.repository.url or self.bg is not None:
             return False
+        from sohoa.core.progress import Reporter
+
         box = outbox(self.ctx)
-
-        def event(e: Any) -> None:
-            _on_sync_event(self.ctx, box, e, None)
-            if self.on_event is not None:
-                self.on_event(e)
-
-        self.bg = BackgroundSync(self.ctx.settings.repository, outbox=box, on_event=event)
+        self.bg = BackgroundSync(
+            self.ctx.settings.repository,
+            outbox=box,
+            progress=Reporter(on_item=self.on_event),
+            store_file=self.ctx.paths.store_file,
+            clerk=self.ctx.clerk,
+        )
         self.bg.start()
         return True
 
