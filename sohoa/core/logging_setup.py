@@ -13,7 +13,9 @@ import logging.handlers
 import re
 from pathlib import Path
 
-_ID_RUN = re.compile(r"(?<!\d)(\d{5})(\d{4,8})(?!\d)")
+# a run of digits standing alone: inside a letter-and-digit token (a server's document id, a
+# hash) it is part of an identifier, not a citizen's number, and masking it mangles the id
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{5})(\d{4,8})(?![0-9A-Za-z])")
 _PIN = re.compile(r"(?i)(pin\s*[=:]\s*)\S+")
 
 

@@ -27,9 +27,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
+from sohoa.core.errors import SoHoaError
 from sohoa.core.fsutil import fsync_dir
 from sohoa.core.paths import app_paths, private_dir
 from sohoa.outbox.errors import (
+    ItemNotEditable,
     ItemNotFound,
     ItemNotRetryable,
     NotASignedPdf,
@@ -185,6 +187,7 @@ class Outbox:
             fsync_dir(self.files)
             metadata.sha256, metadata.size = sha, size
             metadata.filename = metadata.filename or source.name
+            metadata.check_limits()  # what the repository would refuse, refused now
             now = time.time()
             conn = self._conn()
             with _transaction(conn):
@@ -206,6 +209,12 @@ class Outbox:
                 )
                 item_id = int(cur.lastrowid or 0)
             return item_id
+        except SoHoaError:  # the metadata or the file refused: leave nothing behind
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if created is not None:
+                self._remove_if_unreferenced(created, sha)
+            raise
         except (OSError, sqlite3.Error) as e:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -327,6 +336,54 @@ class Outbox:
                 " last_error_vi = NULL, updated_at = ? WHERE id = ?",
                 (time.time(), item_id),
             )
+
+    def edit(self, item_id: int, metadata: DocumentMetadata) -> None:
+        """Replace a failed or pending item's metadata (validated by the caller); a failed item
+        goes back to pending, sent again under the same key (a refused key made no document)."""
+        conn = self._conn()
+        with _transaction(conn):
+            row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise ItemNotFound(item=item_id)
+            if row["state"] not in (ItemState.FAILED, ItemState.PENDING) or row["claimed_by"]:
+                raise ItemNotEditable(item=item_id, state=row["state"])
+            old = DocumentMetadata.from_wire(json.loads(row["metadata"]))
+            for name in ("sha256", "size", "page_count", "signer", "filename"):
+                setattr(metadata, name, getattr(metadata, name) or getattr(old, name))
+            metadata.check_limits()
+            conn.execute(
+                "UPDATE items SET dossier_code = ?, kind = ?, title = ?, metadata = ?, state = 'pending',"
+                " failures = 0, next_attempt_at = 0, last_error = NULL, last_error_vi = NULL, updated_at = ?"
+                " WHERE id = ?",
+                (
+                    metadata.dossier_code,
+                    str(metadata.kind),
+                    metadata.title,
+                    json.dumps(metadata.to_wire(), ensure_ascii=False),
+                    time.time(),
+                    item_id,
+                ),
+            )
+
+    def remove(self, item_id: int) -> bool:
+        """Delete a failed or pending item, and its file at once when no other item needs it
+        (it holds personal data). Returns whether the file was deleted."""
+        conn = self._conn()
+        with _transaction(conn):
+            row = conn.execute(
+                "SELECT state, sha256, claimed_by FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            if row is None:
+                raise ItemNotFound(item=item_id)
+            if row["state"] not in (ItemState.FAILED, ItemState.PENDING) or row["claimed_by"]:
+                raise ItemNotEditable(item=item_id, state=row["state"])
+            conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            still = conn.execute("SELECT 1 FROM items WHERE sha256 = ? LIMIT 1", (row["sha256"],)).fetchone()
+        if still is None:
+            self.file_path(row["sha256"]).unlink(missing_ok=True)
+            fsync_dir(self.files)
+            return True
+        return False
 
     def recover(self) -> int:
         """After a crash: free every claim (call with :meth:`uploader_lock` held). Returns the count."""

@@ -122,10 +122,17 @@ class _Gate:
                 self.probes, self.paused_until = 0, 0.0
                 self.cond.notify_all()
 
-    def failed(self, retry_after: float | None) -> float:
-        """A repository-level failure (offline, 503...): pause everyone; return the pause."""
+    def failed(self, retry_after: float | None, probe: bool = True) -> float:
+        """A repository-level failure (offline, 503...): pause everyone; return the pause.
+
+        ``probe=False``: a request already under way when the outage began; it neither grows
+        the backoff nor ends the probe of another worker."""
         with self.cond:
             now = time.time()
+            if self.down and not probe:
+                if retry_after is not None:
+                    self.paused_until = max(self.paused_until, now + min(retry_after, self.backoff.cap))
+                return max(0.0, self.paused_until - now)
             if not self.down:
                 self.down, self.since, self.probes = True, now, 0
             self.probes += 1
@@ -282,7 +289,7 @@ class Uploader:
                 if probe:
                     self.requests_while_down += 1
                 try:
-                    self._process(client, item)
+                    self._process(client, item, probe)
                 except SoHoaError as e:  # bad credentials, TLS, a full disk: stop everything
                     self._safe_unclaim(item.id)
                     self._die(e)
@@ -332,7 +339,7 @@ class Uploader:
         return {r[0] for r in rows}
 
     # -- one item ---------------------------------------------------------------------
-    def _process(self, client: RepositoryClient, item: QueueItem) -> None:
+    def _process(self, client: RepositoryClient, item: QueueItem, probe: bool = False) -> None:
         self.on_event(SyncEvent("claimed", item.id, total_bytes=item.size))
         try:
             url = item.upload_url
@@ -347,7 +354,7 @@ class Uploader:
             self.outbox.restart_upload(item.id)
             return
         except Transient as e:
-            self._transient(item, e)
+            self._transient(item, e, probe)
             return
         except Permanent as e:
             self._gate.up()
@@ -400,7 +407,7 @@ class Uploader:
             )
         return url
 
-    def _transient(self, item: QueueItem, e: Transient) -> None:
+    def _transient(self, item: QueueItem, e: Transient, probe: bool = False) -> None:
         if self._stop.is_set():
             self.outbox.unclaim(item.id)
             return
@@ -408,7 +415,7 @@ class Uploader:
         if e.offline or e.service or e.retry_after is not None or e.broken:
             # the repository's or the network's failure, not the item's: the item waits with the
             # others, unpenalised. A connection broken mid-request is probed again at once.
-            pause = self._gate.failed(0.0 if e.broken and e.retry_after is None else e.retry_after)
+            pause = self._gate.failed(0.0 if e.broken and e.retry_after is None else e.retry_after, probe)
             self.outbox.release(item.id, pause, e.en, e.vi, count=False)
             limit = self.max_failures_per_run * self.workers
             if self._once and (e.offline or self._gate.probes >= limit):
