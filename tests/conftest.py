@@ -137,23 +137,25 @@ def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
         yield
         return
     before = set(_descendants())
-    yield
-    started = {pid for pid in _descendants() if pid not in before}
-    if not started:
-        return
+    started: set[int] = set()
     name = fixturedef.argname
-    for pid in started:
-        _OWNED[pid] = name
 
     def release() -> None:
         for pid in started:
             _OWNED.pop(pid, None)
+        if not started:
+            return
         left = _leftovers(set(_descendants()) - started)
         if left:
             _kill(left)
             pytest.fail(f"fixture {name!r} left processes running after it ended: {left}", pytrace=False)
 
+    # registered before the fixture runs, so it runs after the fixture's own teardown (LIFO)
     fixturedef.addfinalizer(release)
+    yield
+    started.update(pid for pid in _descendants() if pid not in before)
+    for pid in started:
+        _OWNED[pid] = name
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -310,8 +310,10 @@ def run_sync(args: argparse.Namespace) -> int:
         )
     )
     raise_if_offline(report)
-    if args.once and (report.failed or report.left):
-        raise UploadsIncomplete(failed=len(report.failed), left=report.left)  # exit 8: not all went
+    if args.once:
+        refused = Outbox().counts()["failed"]  # refused in this run or before, and not yet fixed
+        if refused or report.left:
+            raise UploadsIncomplete(failed=refused, left=report.left)  # exit 8: not everything went
     return 0
 
 

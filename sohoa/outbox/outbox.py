@@ -17,6 +17,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -27,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from sohoa.core.errors import SoHoaError
+from sohoa.core.errors import DiskFullError, SoHoaError
 from sohoa.core.fsutil import fsync_dir
 from sohoa.core.paths import app_paths, private_dir
 from sohoa.outbox.errors import (
@@ -116,6 +117,13 @@ class QueueItem:
         )
 
 
+def _no_room(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
 def _disk_full(e: BaseException) -> bool:
     if isinstance(e, OSError):
         return e.errno in _DISK_FULL
@@ -137,6 +145,8 @@ class Outbox:
             if "document_id" not in columns:  # a queue made before items carried their document
                 conn.execute("ALTER TABLE items ADD COLUMN document_id TEXT")
         except sqlite3.DatabaseError as e:
+            if _disk_full(e) or _no_room(self.root):  # SQLite may call a full disk an "I/O error"
+                raise DiskFullError(path=str(self.db_path)) from e
             raise QueueWriteError(path=str(self.db_path), detail=str(e)) from e
 
     def _conn(self) -> sqlite3.Connection:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import random
 import sqlite3
 import threading
@@ -33,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.core.errors import SoHoaError
+from sohoa.core.errors import SoHoaError, is_disk_full
 from sohoa.core.paths import app_paths
 from sohoa.core.progress import Progress
 from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone, validate_remote_id
@@ -162,6 +163,7 @@ class _Gate:
             self.cond.notify_all()
 
 
+BALLAST_BYTES = 1 << 20
 IDLE_POLL_S = 0.5  # how often an idle worker looks for items queued by another process
 
 
@@ -235,6 +237,7 @@ class Uploader:
         """
         self._once = once
         with self.outbox.uploader_lock():
+            ballast = self._reserve_space()
             try:
                 recovered = self.outbox.recover()
             except sqlite3.Error as e:
@@ -258,8 +261,11 @@ class Uploader:
                 raise
             finally:
                 if self._fatal is not None:
-                    with contextlib.suppress(sqlite3.Error, OSError):
-                        self.outbox.recover()  # best effort; the next run frees them anyway
+                    ballast.unlink(missing_ok=True)  # the room to free the claims on a full disk
+                    try:
+                        self.outbox.recover()
+                    except sqlite3.Error as e:  # the next run frees them in any case
+                        log.warning("could not free the claims: %s", e)
         with contextlib.suppress(sqlite3.Error):
             self.report.left = self.outbox.outstanding()
         if self._fatal is not None:
@@ -293,17 +299,30 @@ class Uploader:
                 except SoHoaError as e:  # bad credentials, TLS, a full disk: stop everything
                     self._safe_unclaim(item.id)
                     self._die(e)
-                except sqlite3.Error as e:
+                except (sqlite3.Error, OSError) as e:
                     self._safe_unclaim(item.id)
                     self._die(_queue_error(e))
-                except BaseException:
+                except Exception as e:  # a bug: stop every worker; run() raises it
                     self._safe_unclaim(item.id)
-                    raise
+                    self._die(e)
                 finally:
                     if probe:
                         self._gate.probe_done()
         finally:
             client.close()
+
+    def _reserve_space(self) -> Path:
+        """A 1 MiB ballast file: deleted when the disk fills, it leaves room to free every claim."""
+        ballast = self.outbox.root / "uploader.reserve"
+        try:
+            if not ballast.exists() or ballast.stat().st_size < BALLAST_BYTES:
+                with open(ballast, "wb") as fh:
+                    fh.write(b"\0" * BALLAST_BYTES)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+        except OSError:
+            ballast.unlink(missing_ok=True)  # no room even for it: the claims are freed next run
+        return ballast
 
     def _die(self, error: BaseException) -> None:
         with self._lock:
@@ -435,9 +454,11 @@ class Uploader:
         self.on_event(SyncEvent("retry", item.id, e.vi, reason_en=e.en))
 
 
-def _queue_error(e: sqlite3.Error) -> SoHoaError:
-    if "full" in str(e).lower():
-        return SyncDiskFull(path=str(e))
+def _queue_error(e: sqlite3.Error | OSError) -> SoHoaError:
+    if is_disk_full(e):
+        return SyncDiskFull()
+    if isinstance(e, OSError):
+        return QueueWriteError(path=str(e.filename or "?"), detail=e.strerror or str(e))
     return QueueWriteError(path="outbox.db", detail=str(e))
 
 
