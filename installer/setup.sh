@@ -68,4 +68,20 @@ else
     || die "pip install -e . failed: read pip's message above."
   echo "$want" > "$stamp"
 fi
+# node + npm: the tus interoperability tests run tus-js-client (tests/queue/interop)
+interop=tests/queue/interop
+if [ -f "$interop/package-lock.json" ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing node and npm with apt (for the tus interoperability tests)"
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
+      || die "apt-get install nodejs npm failed: read apt's message above, then run 'make setup' again."
+  fi
+  if [ ! -f "$interop/node_modules/.package-lock.json" ] || [ "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]; then
+    say "installing the npm packages of $interop (npm ci)"
+    npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error >/dev/null \
+      || die "npm ci in $interop failed: check access to the npm registry, then run 'make setup' again."
+  else
+    say "npm packages: up to date"
+  fi
+fi
 say "done"

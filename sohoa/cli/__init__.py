@@ -101,7 +101,8 @@ def run_command(args: argparse.Namespace) -> int:
         from sohoa.core.errors import DiskFullError, is_disk_full
 
         if is_disk_full(e):  # a full disk is not a bug: say so, exit 6
-            full = DiskFullError(path=getattr(e, "filename", None) or "?")
+            name = getattr(e, "filename", None)
+            full = DiskFullError(path=name if isinstance(name, str) and name else "?")
             print(f"sohoa: {full.message()}", file=sys.stderr)
             return int(full.exit_code)
         print(f"sohoa: {tr(_UNEXPECTED, detail=f'{type(e).__name__}: {e}', log=log_file)}", file=sys.stderr)

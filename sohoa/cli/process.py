@@ -72,7 +72,8 @@ def _raise_if_disk_full(error: Exception, out: Path) -> None:
     if isinstance(error, DiskFullError):
         return
     if is_disk_full(error):
-        raise DiskFullError(path=getattr(error, "filename", None) or str(out)) from error
+        name = getattr(error, "filename", None)
+        raise DiskFullError(path=name if isinstance(name, str) and name else str(out.parent)) from error
     if isinstance(error, SoHoaError | OSError):
         for folder in (out.resolve().parent, Path(tempfile.gettempdir())):
             try:

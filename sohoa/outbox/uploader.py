@@ -402,7 +402,13 @@ class Uploader:
             except UploadGone:
                 url = None
         if not url:
-            tus_meta = {"key": item.key, "sha256": item.sha256}
+            # filename/filetype: what other tus servers expect; a neutral name, never the clerk's
+            tus_meta = {
+                "key": item.key,
+                "sha256": item.sha256,
+                "filename": f"{item.key}.pdf",
+                "filetype": "application/pdf",
+            }
             if item.size <= client.chunk_size:  # one request creates the upload and carries the file
                 url, offset = client.create_upload_with_body(
                     self.outbox.file_path(item.sha256), item.size, tus_meta

@@ -255,3 +255,21 @@ def test_log_masking_leaves_server_ids_alone() -> None:
     assert redact(f"item 3 acknowledged as {doc_id}") == f"item 3 acknowledged as {doc_id}"
     assert redact(f"owner {OWNER_ID} looked up") == "owner ********2345 looked up"
     assert redact(f"owner_id={OWNER_ID}&x") == "owner_id=********2345&x"
+
+
+def test_process_on_a_full_disk_exits_6_and_writes_nothing(corpus, small_disk, sohoa_home, capsys) -> None:
+    _fill_to(small_disk, keep=16 * 1024)  # a little room: the failure comes mid-write
+    out = small_disk / "out.pdf"
+    code = main(
+        ["--lang", "en", "process", str(corpus / "ocr" / "tesseract" / "phototest.tif"), "--out", str(out)]
+    )
+    err = capsys.readouterr().err
+    assert code == ExitCode.OUTPUT, err
+    assert "The disk is full" in err and "Unexpected error" not in err and "sohoa doctor" not in err
+    assert not out.exists()
+
+
+def _fill_to(folder: Path, keep: int) -> None:
+    free = shutil.disk_usage(folder).free
+    with open(folder / "filler", "wb") as fh:
+        fh.write(b"\0" * max(0, free - keep))
