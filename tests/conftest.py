@@ -53,7 +53,7 @@ def corpus() -> Path:
 # fixture until it is torn down; the multiprocessing helpers of pytest's own process (resource
 # tracker, forkserver) live as long as it does.
 _OWNED: dict[int, str] = {}  # pid -> the non-function fixture that started it
-_CHILD_GRACE_S = 10.0
+_CHILD_GRACE_S = float(os.environ.get("SOHOA_CHILD_GRACE_S", "10"))  # time a child gets to end
 
 
 def _descendants() -> dict[int, str]:

@@ -3,7 +3,8 @@
 would pass every other test, so each side is tried against another implementation.
 
 - third-party clients against the reference server: ``tuspy`` (PyPI) and ``tus-js-client``
-  (npm, run by node): upload, resume after a dropped connection, checksum, expiration;
+  (npm, run by node): upload, resume after a dropped connection, checksum (tuspy's expiration
+  is in test_server_security.py, on the short-expiry server started there);
 - our client against a third-party server, ``tuspyserver`` (PyPI): upload, creation-with-upload,
   resume, expiration. (``@tus/server`` needs Node >= 20.19; Debian 12 ships Node 18.)
 """
@@ -22,7 +23,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from reference_repository.testing import run_server
 from sohoa.outbox.client import RepositoryClient, UploadGone
 from tests.queue.conftest import OWNER_ID, repo_root, subprocess_env
 
@@ -90,21 +90,6 @@ def test_a_chunk_whose_checksum_does_not_match_is_refused(repo, samples) -> None
         uploader.upload_chunk()
     assert e.value.status_code == 460
     assert uploader.get_offset() == 0  # nothing of the damaged chunk was kept
-
-
-def test_tuspy_sees_an_expired_upload_as_gone(pki, samples, tmp_path) -> None:
-    from tusclient import client as tus
-    from tusclient.exceptions import TusCommunicationError
-
-    extra = ["--upload-expiry-hours", str(1.5 / 3600)]
-    with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert], admin=False, extra_args=extra) as server:
-        uploader = tus.TusClient(f"{server.url}/files").uploader(str(samples[36]), chunk_size=16 * 1024)
-        uploader.upload_chunk()  # creates the upload and sends one chunk
-        assert uploader.get_offset() == 16 * 1024
-        time.sleep(2.0)
-        with pytest.raises(TusCommunicationError) as e:
-            uploader.get_offset()
-        assert e.value.status_code == 404
 
 
 # -- tus-js-client (node) against the reference server ----------------------------------------

@@ -84,7 +84,7 @@ def test_the_session_fixture_fails_a_test_that_leaves_an_orphan(tmp_path) -> Non
     r = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "tests.conftest", "-p", "no:cacheprovider", str(test)],
         cwd=repo_root(),
-        env=subprocess_env({"PYTEST_ADDOPTS": ""}),
+        env=subprocess_env({"PYTEST_ADDOPTS": "", "SOHOA_CHILD_GRACE_S": "1"}),
         capture_output=True,
         text=True,
         timeout=120,

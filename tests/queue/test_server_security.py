@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import os
+import io
 import stat
 import subprocess
 import sys
@@ -270,6 +270,9 @@ def test_database_and_files_are_private(secure) -> None:
 
 
 def test_unfinished_uploads_expire_and_the_access_log_works(pki, tmp_path) -> None:
+    from tusclient import client as tus
+    from tusclient.exceptions import TusCommunicationError
+
     extra = ["--upload-expiry-hours", str(2 / 3600), "--access-log"]  # 2 s
     with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert], admin=False, extra_args=extra) as server:
         r = requests.post(f"{server.url}/files", headers={**TUS, "Upload-Length": "100"})
@@ -290,6 +293,16 @@ def test_unfinished_uploads_expire_and_the_access_log_works(pki, tmp_path) -> No
         assert late.status_code == 404
         requests.post(f"{server.url}/files", headers={**TUS, "Upload-Length": "1"})  # sweeps expired ones
         assert not upload_file.exists()
+        # a third-party client (tuspy) sees an expired upload as gone too
+        uploader = tus.TusClient(f"{server.url}/files").uploader(
+            file_stream=io.BytesIO(b"y" * 40_000), chunk_size=16_384
+        )
+        uploader.upload_chunk()
+        assert uploader.get_offset() == 16_384
+        time.sleep(2.5)
+        with pytest.raises(TusCommunicationError) as gone:
+            uploader.get_offset()
+        assert gone.value.status_code == 404
         requests.get(f"{server.url}/api/v1/documents", params={"owner_id": OWNER_ID})
     log_text = (tmp_path / "repo" / "server.log").read_text(encoding="utf-8")
     assert "GET /api/v1/documents" in log_text and "POST /files" in log_text
@@ -299,18 +312,3 @@ def test_unfinished_uploads_expire_and_the_access_log_works(pki, tmp_path) -> No
 def test_server_ids_must_look_like_server_ids(secure) -> None:
     for bad in ("..%2F..%2Frepository.db", "x" * 40, "ABCDEF"):
         assert requests.head(f"{secure.url}/files/{bad}", auth=_auth("alice"), headers=TUS).status_code == 404
-
-
-def test_sigterm_leaves_no_check_process(pki, tmp_path) -> None:
-    from tests.queue.test_processes import _alive, _tree
-
-    with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert], extra_args=["--check-workers", "2"]) as s:
-        deadline = time.monotonic() + 30
-        while len(_tree(s.process.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        helpers = _tree(s.process.pid)
-    deadline = time.monotonic() + 15
-    while _alive(helpers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert helpers and not _alive(helpers)
-    assert os.path.exists(tmp_path / "repo" / "server.log")
