@@ -49,15 +49,17 @@ def corpus() -> Path:
 # -- every process a test starts ends with it (issue 16) ---------------------------------------
 # pytest becomes a "child subreaper" (Linux): a grandchild whose parent died (a server's check
 # worker after a SIGKILL, a helper of ``sohoa demo``) is re-parented to pytest instead of init,
-# so it is still seen. Processes a session/module/class-scoped fixture started belong to that
-# fixture until it is torn down; the multiprocessing helpers of pytest's own process (resource
-# tracker, forkserver) live as long as it does.
-_OWNED: dict[int, str] = {}  # pid -> the non-function fixture that started it
+# so it is still seen. A process that outlives the test that started it fails the run, unless
+# it may belong to a wider-scoped fixture the test used (a module's shared scanner worker, a
+# session's server, started lazily or not): then it must end when the last such fixture is torn
+# down. The multiprocessing helpers of pytest's own process (resource tracker, forkserver) live
+# as long as it does.
 _CHILD_GRACE_S = float(os.environ.get("SOHOA_CHILD_GRACE_S", "10"))  # time a child gets to end
+_OWNED: dict[int, set[int]] = {}  # pid -> ids of the live wider-scoped fixtures that may own it
+_ORIGIN: dict[int, str] = {}  # pid -> the test or fixture that started it (for the message)
 
 
-def _descendants() -> dict[int, str]:
-    """pid -> command line of every live (non-zombie) descendant of this process (Linux /proc)."""
+def _proc_table() -> tuple[dict[int, list[int]], dict[int, tuple[str, str]]]:
     children: dict[int, list[int]] = {}
     info: dict[int, tuple[str, str]] = {}
     for entry in os.listdir("/proc"):
@@ -73,6 +75,12 @@ def _descendants() -> dict[int, str]:
             continue
         children.setdefault(int(ppid), []).append(int(entry))
         info[int(entry)] = (state, cmd)
+    return children, info
+
+
+def _descendants() -> dict[int, str]:
+    """pid -> command line of every live (non-zombie) descendant of this process (Linux /proc)."""
+    children, info = _proc_table()
     out: dict[int, str] = {}
     pending = [os.getpid()]
     while pending:
@@ -95,27 +103,30 @@ def _is_own_helper(pid: int, cmd: str) -> bool:
         return False
 
 
-def _owned_by_fixture(pid: int) -> bool:
-    if pid in _OWNED:
-        return True
-    try:  # a descendant of an owned process (a server's check workers) is owned too
+def _parent(pid: int) -> int:
+    try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
-            ppid = int(fh.read().decode().rsplit(")", 1)[1].split()[1])
+            return int(fh.read().decode().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
-        return False
-    return ppid != os.getpid() and ppid > 1 and _owned_by_fixture(ppid)
+        return 0
 
 
-def _leftovers(before: set[int]) -> dict[int, str]:
+def _owned(pid: int, seen: int = 0) -> bool:
+    """Owned by a live fixture, itself or through its parent (a server's check workers)."""
+    if _OWNED.get(pid):
+        return True
+    ppid = _parent(pid)
+    return seen < 20 and ppid not in (0, 1, os.getpid()) and _owned(ppid, seen + 1)
+
+
+def _still_running(candidates: set[int]) -> dict[int, str]:
+    """Those of ``candidates`` still alive after the grace period (they may be ending)."""
     import time
 
     deadline = time.monotonic() + _CHILD_GRACE_S
     while True:
-        left = {
-            pid: cmd
-            for pid, cmd in _descendants().items()
-            if pid not in before and not _owned_by_fixture(pid) and not _is_own_helper(pid, cmd)
-        }
+        alive = _descendants()
+        left = {pid: alive[pid] for pid in candidates if pid in alive and not _owned(pid)}
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.2)
@@ -130,32 +141,56 @@ def _kill(pids: dict[int, str]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def _may_own_processes(fixturedef) -> bool:  # type: ignore[no-untyped-def]
+    """A wider-scoped fixture whose value could hold a process (not a path, a string, a number)."""
+    if fixturedef.scope == "function" or fixturedef.argname == "_subreaper":
+        return False
+    result = getattr(fixturedef, "cached_result", None)
+    value = result[0] if result else None
+    plain = (str, bytes, int, float, bool, type(None), os.PathLike)
+    if isinstance(value, plain) or type(value).__module__.startswith(("_pytest", "pytest")):
+        return False
+    if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, plain) for v in value):
+        return False
+    return True
+
+
+def _report(left: dict[int, str], where: str) -> None:
+    _kill(left)
+    lines = "; ".join(
+        f"{pid} {cmd[:160]!r} (started by {_ORIGIN.get(pid, '?')})" for pid, cmd in left.items()
+    )
+    pytest.fail(f"processes outlived {where} (killed now): {lines}", pytrace=False)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
-    """Processes started while a wider-scoped fixture sets up are that fixture's until it ends."""
+    """A wider-scoped fixture owns what it starts, and what tests using it leave running, until
+    it is torn down; then whatever of that is still alive fails the run."""
     if fixturedef.scope == "function" or not os.path.isdir("/proc"):
         yield
         return
     before = set(_descendants())
-    started: set[int] = set()
+    me = id(fixturedef)
     name = fixturedef.argname
 
     def release() -> None:
-        for pid in started:
-            _OWNED.pop(pid, None)
-        if not started:
-            return
-        left = _leftovers(set(_descendants()) - started)
+        mine = {pid for pid, holders in _OWNED.items() if me in holders}
+        for pid in mine:
+            _OWNED[pid].discard(me)
+        orphans = {pid for pid in mine if not _OWNED[pid]}
+        for pid in orphans:
+            del _OWNED[pid]
+        left = _still_running(orphans)
         if left:
-            _kill(left)
-            pytest.fail(f"fixture {name!r} left processes running after it ended: {left}", pytrace=False)
+            _report(left, f"fixture {name!r}")
 
     # registered before the fixture runs, so it runs after the fixture's own teardown (LIFO)
     fixturedef.addfinalizer(release)
     yield
-    started.update(pid for pid in _descendants() if pid not in before)
-    for pid in started:
-        _OWNED[pid] = name
+    for pid in set(_descendants()) - before:
+        _OWNED.setdefault(pid, set()).add(me)
+        _ORIGIN.setdefault(pid, f"fixture {name!r}")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -171,14 +206,25 @@ def _subreaper() -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_leftover_processes(_subreaper: None):  # type: ignore[no-untyped-def]
-    """Fail the test when a process it started (directly or not) outlives it."""
+def no_leftover_processes(request, _subreaper: None):  # type: ignore[no-untyped-def]
+    """Fail the test when a process it started (directly or not) outlives it and every
+    wider-scoped fixture it used."""
     if not os.path.isdir("/proc"):
         yield
         return
     before = set(_descendants())
     yield
-    left = _leftovers(before)
+    holders = set()
+    for defs in request.node._fixtureinfo.name2fixturedefs.values():
+        if defs and _may_own_processes(defs[-1]):
+            holders.add(id(defs[-1]))
+    new = {
+        pid: cmd for pid, cmd in _descendants().items() if pid not in before and not _is_own_helper(pid, cmd)
+    }
+    for pid in new:
+        _ORIGIN.setdefault(pid, request.node.nodeid)
+        if holders and pid not in _OWNED:
+            _OWNED[pid] = set(holders)  # checked when the last of these fixtures ends
+    left = _still_running({pid for pid in new if not _owned(pid)})
     if left:
-        _kill(left)
-        pytest.fail(f"processes outlived the test (killed now): {left}", pytrace=False)
+        _report(left, "the test")

@@ -383,6 +383,10 @@ class RepositoryClient:
                 )
                 if r.status_code in (404, 410):
                     raise UploadGone(upload_url)
+                if r.status_code == 423:  # an earlier request of ours is still being written
+                    raise Transient(
+                        "the upload is busy on the server", "tệp đang được máy chủ ghi", broken=True
+                    )
                 if r.status_code in (409, 460):  # offset moved under us, or bytes damaged on the way
                     offset = self.get_offset(upload_url)
                     continue

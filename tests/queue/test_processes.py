@@ -72,12 +72,41 @@ def test_the_session_fixture_fails_a_test_that_leaves_an_orphan(tmp_path) -> Non
         textwrap.dedent(
             """
             import subprocess, sys
+            import pytest
+
+            class Worker:  # started lazily, by the first test that needs it, like a scanner worker
+                def __init__(self):
+                    self.proc = None
+                def use(self):
+                    self.proc = self.proc or subprocess.Popen(["sleep", "61"])
+                def close(self):
+                    if self.proc:
+                        self.proc.kill()
+                        self.proc.wait()
+
+            @pytest.fixture(scope="module")
+            def shared_worker():
+                w = Worker()
+                yield w
+                w.close()
+
+            @pytest.fixture(scope="module")
+            def leaky_worker():
+                w = Worker()
+                yield w  # never closed: its process outlives the module
+
             def test_leaves_a_grandchild():
                 # the child starts a sleeper and exits: the sleeper is an orphan
                 subprocess.run([sys.executable, "-c",
                     "import subprocess; subprocess.Popen(['sleep', '60'])"], check=True)
             def test_clean():
                 subprocess.run(["true"], check=True)
+            def test_uses_the_shared_worker(shared_worker):
+                shared_worker.use()  # outlives this test, but belongs to the fixture: fine
+            def test_uses_it_again(shared_worker):
+                shared_worker.use()
+            def test_uses_the_leaky_worker(leaky_worker):
+                leaky_worker.use()
             """
         )
     )
@@ -91,6 +120,8 @@ def test_the_session_fixture_fails_a_test_that_leaves_an_orphan(tmp_path) -> Non
     )
     out = r.stdout + r.stderr
     assert r.returncode != 0, out
-    assert "processes outlived the test" in out and "sleep 60" in out
-    assert "2 passed, 1 error" in out  # the clean test passes; the orphan is killed, not left
-    assert not [cmd for cmd in _descendants().values() if cmd == "sleep 60"]
+    assert "processes outlived the test" in out and "'sleep 60'" in out
+    assert "processes outlived fixture 'leaky_worker'" in out and "'sleep 61'" in out
+    assert "shared_worker" not in out  # a fixture's own worker, ended with it, is not flagged
+    assert "5 passed, 2 errors" in out, out  # each leak is an error; every test itself passed
+    assert not [cmd for cmd in _descendants().values() if cmd.startswith("sleep 6")]
