@@ -193,16 +193,70 @@ def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
         _ORIGIN.setdefault(pid, f"fixture {name!r}")
 
 
+def _popen_pids() -> set[int]:
+    """The children this process started itself (subprocess, multiprocessing): never reaped here."""
+    import gc
+    import multiprocessing.process
+    import subprocess
+
+    pids = set()
+    for obj in gc.get_objects():
+        if isinstance(obj, subprocess.Popen | multiprocessing.process.BaseProcess):
+            pid = getattr(obj, "pid", None)
+            if pid:
+                pids.add(pid)
+    return pids
+
+
+def _reap_orphans(stop) -> None:  # type: ignore[no-untyped-def]
+    """Reap the zombies of orphans re-parented to pytest (no one else will wait for them), so a
+    process that ended is gone, as it would be under init. Children pytest started are left to
+    their Popen/Process objects."""
+    import contextlib
+
+    known: set[int] = set()
+    while not stop.wait(0.3):
+        zombies = set()
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/children") as fh:
+                    kids = [int(x) for x in fh.read().split()]
+            except OSError:
+                continue
+            for pid in kids:
+                try:
+                    with open(f"/proc/{pid}/stat", "rb") as fh:
+                        if fh.read().decode().rsplit(")", 1)[1].split()[0] == "Z":
+                            zombies.add(pid)
+                except (OSError, IndexError):
+                    continue
+        if not zombies - known:
+            continue
+        known = _popen_pids()
+        for pid in zombies - known:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, os.WNOHANG)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _subreaper() -> None:
+def _subreaper():  # type: ignore[no-untyped-def]
     """Make pytest the subreaper of everything it starts (Linux; elsewhere orphans go unseen)."""
     import contextlib
     import ctypes
     import sys
+    import threading
 
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+    if not sys.platform.startswith("linux") or not os.path.exists(f"/proc/self/task/{os.getpid()}/children"):
+        yield
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+    stop = threading.Event()
+    reaper = threading.Thread(target=_reap_orphans, args=(stop,), name="orphan-reaper", daemon=True)
+    reaper.start()
+    yield
+    stop.set()
+    reaper.join(2)
 
 
 @pytest.fixture(autouse=True)
