@@ -188,7 +188,7 @@ def run_sign(args: argparse.Namespace) -> int:
         assert isinstance(doc, DocumentResult)
         word = {"signed": SIGNED, "failed": FAILED}.get(doc.status, PENDING)
         line = f"[{counter[0]}/{counter[1]}] {doc.source} -> {doc.output or '-'}: {tr(word)}"
-        print(line + (f" ({doc.message})" if doc.message else ""), flush=True)
+        print(line + (f" ({doc.message()})" if doc.error else ""), flush=True)
 
     counter = [0, 0]
 

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sohoa.cli.demo_run import DEMO_DOSSIER
 from sohoa.core.lifecycle import DocState
 from sohoa.core.model import Document, DocumentKind, Dossier, OwnerType, Page
 from sohoa.gui import services
+from sohoa.workflow.samples import DEMO_DOSSIER
 
 PROCEDURES = [
     ("1.001757", "Chứng thực bản sao từ bản chính"),

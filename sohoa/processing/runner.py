@@ -8,7 +8,6 @@ any point leaves no output file; the job's work folder is always removed.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import os
@@ -20,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from pathlib import Path
 from typing import Any
 
-from sohoa.core.errors import CancelledError, InputError, OutputError, SoHoaError
+from sohoa.core.errors import CancelledError, InputError, OutputError, SoHoaError, from_wire, to_wire
 from sohoa.core.i18n import Text
 from sohoa.core.model import ColorMode
 from sohoa.core.paths import app_paths, private_dir
@@ -50,13 +49,7 @@ def _worker(src: PageSource, number: int, options: ProcessOptions, work: str) ->
     try:
         return "ok", process_page(src, number, options, Path(work))
     except SoHoaError as e:
-        return "error", (type(e).__module__, type(e).__qualname__, e.params)
-
-
-def _raise_from(payload: tuple[str, str, dict[str, Any]]) -> None:
-    module, qualname, params = payload
-    cls = getattr(importlib.import_module(module), qualname)
-    raise cls(**params)
+        return "error", to_wire(e)  # the core's one wire form
 
 
 def _cancelled(progress: Progress | None) -> bool:
@@ -84,7 +77,7 @@ def _run_pages(
 
     def done(i: int, status: str, payload: Any) -> None:
         if status == "error":
-            _raise_from(payload)
+            raise from_wire(payload)
         results[i] = payload
         if progress is not None:
             progress(len(results), total, payload.report.source)

@@ -35,10 +35,12 @@ class DocumentResult:
     output: Path | None = None
     error: SoHoaError | None = None
 
-    @property
-    def message(self) -> str:
-        """The user-facing reason a document failed ("" when it did not)."""
-        return self.error.message() if self.error else ""
+    def message(self, lang: str | None = None) -> str:
+        """The user-facing reason a document failed ("" when it did not).
+
+        A method, as :meth:`sohoa.core.errors.SoHoaError.message` is: one name, one shape.
+        """
+        return self.error.message(lang) if self.error else ""
 
 
 @dataclass

@@ -215,6 +215,31 @@ class DossierDraft:
             setattr(self, key, str(value.value if hasattr(value, "value") else value))
         self._log("set-dossier", self.id, **{k: str(v) for k, v in values.items()})
 
+    def regroup(self, groups: list[list[DraftPage]]) -> list[str]:
+        """Follow the page panel's grouping (splits, moves, deletions); return each group's document id.
+
+        A group keeps the document (id and metadata) of its first page not already claimed by an
+        earlier group, so deleting or moving a document's first page keeps its fields; a group
+        split off gets a new document.
+        """
+        owner = {p.id: d for d in self.documents for p in d.pages}
+        claimed: set[str] = set()
+        documents = []
+        for pages in groups:
+            doc = next((owner[p.id] for p in pages if p.id in owner and owner[p.id].id not in claimed), None)
+            if doc is None:
+                doc = DraftDocument()
+                self._log("add-document", doc.id, kind=doc.kind)
+            claimed.add(doc.id)
+            doc.pages = list(pages)
+            documents.append(doc)
+        self.documents = documents
+        return [d.id for d in documents]
+
+    def has_metadata(self, document_id: str) -> bool:
+        """Whether the clerk (or a barcode) ever set this document's fields."""
+        return any(e.action == "set-metadata" and e.target == document_id for e in self.edits)
+
     # -- conversions ----------------------------------------------------------------------
     def to_model(self) -> Dossier:
         """The domain dossier (documents and pages keep the draft's ids)."""

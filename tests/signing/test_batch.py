@@ -44,7 +44,7 @@ def test_one_bad_document_is_reported_and_the_batch_goes_on(token: SoftHsmToken,
     )
     assert [d.status for d in result.documents] == ["signed", "failed", "signed", "signed"]
     assert isinstance(result.documents[1].error, errors.NotAPdf)
-    assert "không phải là tệp PDF" in result.documents[1].message
+    assert "không phải là tệp PDF" in result.documents[1].message()
     assert seen == [(1, 4, "signed"), (2, 4, "failed"), (3, 4, "signed"), (4, 4, "signed")]
     assert not result.ok and result.stopped is None
     roots = load_trust_roots([token.ca_pem])

@@ -118,7 +118,7 @@ def test_a_missing_file_fails_alone_and_a_wrong_pin_signs_nothing(window, ctx, q
     view.select_all_button.click()
     answer_modal(qtbot, _pin("999999"))
     view.sign_button.click()
-    qtbot.waitUntil(lambda: not view.busy() and "PIN" in view.summary.text(), timeout=60000)
+    qtbot.waitUntil(lambda: not view.busy() and "PIN" in view.summary.text(), timeout=120000)
     assert services.queue_items(ctx) == []
 
     view.refresh()
@@ -126,7 +126,7 @@ def test_a_missing_file_fails_alone_and_a_wrong_pin_signs_nothing(window, ctx, q
         view.table.item(r, 0).setCheckState(view.table.item(r, 0).checkState().Checked)
     answer_modal(qtbot, _pin(token.pin))
     view.sign_button.click()
-    qtbot.waitUntil(lambda: not view.busy() and bool(getattr(view, "outcomes", None)), timeout=60000)
+    qtbot.waitUntil(lambda: not view.busy() and bool(getattr(view, "outcomes", None)), timeout=120000)
     assert [o.status for o in view.outcomes] == ["failed", "queued", "queued"]
     assert "Không tìm thấy tệp" in view.table.item(0, 6).text()
 

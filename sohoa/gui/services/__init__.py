@@ -39,13 +39,13 @@ from sohoa.gui.services.capture import (
 from sohoa.gui.services.finishing import (
     DocOutcome,
     PendingResult,
+    backlog_entry,
     clerks_seen,
     documents_dir,
     enqueue,
     finish_dossier,
     pending_results,
     process_pages,
-    sign_files,
     sign_pending,
 )
 from sohoa.gui.services.queue import (
@@ -59,7 +59,7 @@ from sohoa.gui.services.queue import (
     retry_item,
     sync_queue,
 )
-from sohoa.gui.services.reuse import ReuseHit, lookup_owner, record_reuse
+from sohoa.workflow.reuse import ReuseHit, lookup_owner, record_reuse
 
 __all__ = [
     "EVENT_KINDS",
@@ -77,6 +77,7 @@ __all__ = [
     "StatRow",
     "UnfinishedBatch",
     "Uploads",
+    "backlog_entry",
     "cached_scanners",
     "check_cancel",
     "clerks_seen",
@@ -91,7 +92,6 @@ __all__ = [
     "lookup_owner",
     "make_previews",
     "outbox",
-    "pages_of_batch",
     "pending_results",
     "ping_repository",
     "procedures_seen",
@@ -101,8 +101,6 @@ __all__ = [
     "record_reuse",
     "restore_batch",
     "retry_item",
-    "scan_pages",
-    "sign_files",
     "sign_pending",
     "statistics",
     "store_password",

@@ -68,9 +68,7 @@ def ping_repository(url: str, timeout: float = 5.0) -> bool:
 
 def outbox(ctx: AppContext) -> Any:
     """The durable outbox of this workstation (one per data folder)."""
-    from sohoa.outbox.outbox import Outbox
-
-    return Outbox(ctx.paths.data / "outbox")
+    return ctx.outbox()
 
 
 _STATE_MAP = {
@@ -115,25 +113,9 @@ def retry_item(ctx: AppContext, item_id: str) -> None:
 
 def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
     """Upload every item that is due now; return how many the repository acknowledged."""
-    from sohoa.outbox.sync import run_sync
+    from sohoa.workflow.upload import sync_once
 
-    box = outbox(ctx)
-    try:
-        report = run_sync(
-            ctx.settings.repository,
-            once=True,
-            outbox=box,
-            progress=progress,
-            store_file=ctx.paths.store_file,
-            clerk=ctx.clerk,
-        )
-    finally:
-        box.close()
-    if report.offline:
-        from sohoa.core.errors import NetworkError
-
-        raise NetworkError(detail=report.last_error or "offline")
-    return len(report.acknowledged)
+    return len(sync_once(ctx, progress).acknowledged)
 
 
 class Uploads:
@@ -146,20 +128,12 @@ class Uploads:
 
     def start(self) -> bool:
         """Start if a repository is configured; False (and no thread) otherwise."""
-        from sohoa.outbox.sync import BackgroundSync
-
         if not self.ctx.settings.repository.url or self.bg is not None:
             return False
         from sohoa.core.progress import Reporter
+        from sohoa.workflow.upload import background
 
-        box = outbox(self.ctx)
-        self.bg = BackgroundSync(
-            self.ctx.settings.repository,
-            outbox=box,
-            progress=Reporter(on_item=self.on_event),
-            store_file=self.ctx.paths.store_file,
-            clerk=self.ctx.clerk,
-        )
+        self.bg = background(self.ctx, Reporter(on_item=self.on_event))
         self.bg.start()
         return True
 
