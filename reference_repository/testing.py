@@ -68,7 +68,7 @@ def run_server(
     tls: tuple[Path, Path] | None = None,
     admin: bool = True,
     extra_args: list[str] | None = None,
-    startup_timeout: float = 30.0,
+    startup_timeout: float = 120.0,  # a loaded machine: the check workers import pyHanko before "ready"
 ) -> Iterator[RunningServer]:
     """Run ``sohoa-repository serve`` in a subprocess; yield once it answers; stop it on exit."""
     data_dir = Path(data_dir)
@@ -144,7 +144,7 @@ class RestartableServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
-    def start(self, timeout: float = 60.0) -> str:
+    def start(self, timeout: float = 120.0) -> str:
         ready = self.data_dir / f".ready-{os.getpid()}-{time.monotonic_ns()}"
         cmd = [sys.executable, "-m", "reference_repository.cli", "serve", "--port", str(self.port)]
         cmd += ["--data", str(self.data_dir), "--ready-file", str(ready), "--admin"]
