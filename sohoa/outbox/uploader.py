@@ -183,8 +183,8 @@ class Uploader:
     ) -> None:
         """``progress.item`` receives every :class:`SyncEvent`; cancelling it stops the uploader.
 
-        ``store_file`` is the local store whose documents the acknowledgements move (default:
-        this workstation's).
+        ``store_file`` is the local store whose documents the acknowledgements move and whose statistics
+        count them (default: this workstation's, for items that carry a document id).
         """
         self.outbox = outbox
         self.client_factory = client_factory
@@ -379,19 +379,19 @@ class Uploader:
             self._gate.up()
             log.warning("item %d refused by the repository: %s (%s)", item.id, e.code, e.en)
             self.outbox.mark_failed(item.id, e.en, e.vi)
-            record_rejection(self._store_file(), item, e.en)
+            if item.document_id:
+                record_rejection(self.store_file or app_paths().store_file, item, e.en)
             self.report.failed.append(item.id)
             self.on_event(SyncEvent("failed", item.id, e.vi, reason_en=e.en))
             return
         self._gate.up()
         self.outbox.mark_acknowledged(item.id, remote_id)
-        record_acknowledgement(self._store_file(), item, remote_id, self.clerk)
+        store = self.store_file or (app_paths().store_file if item.document_id else None)
+        if store is not None:  # no store named and no document: a bare queue (benchmarks) counts nothing
+            record_acknowledgement(store, item, remote_id, self.clerk)
         self.report.acknowledged.append(item.id)
         log.info("item %d acknowledged as %s", item.id, remote_id)
         self.on_event(SyncEvent("acknowledged", item.id, remote_id, item.size, item.size))
-
-    def _store_file(self) -> Path:
-        return self.store_file or app_paths().store_file
 
     def _send_bytes(self, client: RepositoryClient, item: QueueItem) -> str:
         url = item.upload_url

@@ -1,10 +1,10 @@
-"""The thin adapter between the widgets and the core APIs (Qt-free, called from workers).
+"""The thin adapter between the widgets and the workflow (Qt-free, called from workers).
 
-Widgets never import ``sohoa.capture``, ``sohoa.processing``, ``signing`` or ``sohoa.outbox``
-directly: they call the functions here, so when a core API changes it is fixed in one
-place. Every function that may take time takes a ``progress`` object (see
-:class:`ui.workers.Progress`): ``progress(done, total, note)``, ``progress.item(x)`` and
-``progress.is_cancelled()``. Failures are raised as :class:`sohoa.core.errors.SoHoaError`.
+Widgets never import ``sohoa.capture``, ``sohoa.processing``, ``sohoa.signing`` or ``sohoa.outbox``
+directly: they call the functions here, which call :mod:`sohoa.workflow` (the dossier use cases
+shared with the CLI and the demo). Every function that may take time takes the core's
+progress/cancel contract (:mod:`sohoa.core.progress`; the worker's :class:`sohoa.gui.workers.Progress`
+implements it). Failures are raised as :class:`sohoa.core.errors.SoHoaError`.
 """
 
 from __future__ import annotations
