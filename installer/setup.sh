@@ -32,6 +32,7 @@ fi
 quiet_pip() { "$@" 2> >(grep -v -e "is ignored: it is neither a file nor a directory" -e "BuildBackendWarning" >&2); }
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"  # root on CI; sudo for a developer
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -39,7 +40,7 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   say "installing ${#missing[@]} system packages with apt: ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq || die "apt-get update failed: check the network or the apt sources, then run 'make setup' again."
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" \
@@ -79,7 +80,7 @@ install_tessdata() {
   fi
   if ! command -v npm >/dev/null; then
     say "installing nodejs and npm with apt (to fetch the better Tesseract models)"
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
       || die "apt-get install nodejs npm failed; it is needed once to fetch the Tesseract models."
   fi
@@ -99,4 +100,20 @@ install_tessdata() {
   say "tesseract models: fast, best_int and full installed in $dest"
 }
 install_tessdata
+# node + npm: the tus interoperability tests run tus-js-client (tests/queue/interop)
+interop=tests/queue/interop
+if [ -f "$interop/package-lock.json" ]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    say "installing node and npm with apt (for the tus interoperability tests)"
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
+      || die "apt-get install nodejs npm failed: read apt's message above, then run 'make setup' again."
+  fi
+  if [ ! -f "$interop/node_modules/.package-lock.json" ] || [ "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]; then
+    say "installing the npm packages of $interop (npm ci)"
+    npm ci --prefix "$interop" --no-audit --no-fund --loglevel=error >/dev/null \
+      || die "npm ci in $interop failed: check access to the npm registry, then run 'make setup' again."
+  else
+    say "npm packages: up to date"
+  fi
+fi
 say "done"

@@ -1,6 +1,10 @@
 """The reference repository's HTTP API: tus 1.0 uploads plus the documents API.
 
-tus (core, creation, checksum): ``OPTIONS/POST /files``, ``HEAD/PATCH /files/{id}``.
+tus (core, creation, creation-with-upload, checksum, expiration): ``OPTIONS/POST /files``,
+``HEAD/PATCH /files/{id}``. Request bodies are streamed to disk and capped before a byte is
+read (``Content-Length``) and while reading; each user has a quota of unfinished uploads.
+Every upload and document belongs to the user who made it: others get 404, unless their
+role is ``agency`` (their agency's documents) or ``admin``. Idempotency keys are per user.
 Documents: ``POST /api/v1/documents`` commits a complete upload with its metadata
 under an ``Idempotency-Key`` (a replay answers the first document, 200 instead of
 201); ``GET /api/v1/documents?owner_id=...|dossier_code=...`` looks documents up;
@@ -12,9 +16,12 @@ under an ``Idempotency-Key`` (a replay answers the first document, 200 instead o
 
 import base64
 import binascii
+import email.utils
 import hashlib
+import hmac
 import logging
-import secrets
+import os
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,17 +35,21 @@ from starlette.requests import ClientDisconnect
 from reference_repository.check_pool import CheckPool, default_workers
 from reference_repository.checks import Rejected
 from reference_repository.faults import FaultMiddleware, Faults
+from reference_repository.limits import BodyLimit
 from reference_repository.portal_api import AppendixVI as AppendixVIModel
 from reference_repository.portal_api import mount_portal
-from reference_repository.storage import Storage
+from reference_repository.storage import DEFAULT_EXPIRY_S, Storage, Upload
+from reference_repository.users import OPEN, Principal, Users
 
 log = logging.getLogger(__name__)
 
 TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = "creation,creation-with-upload,checksum"
+TUS_EXTENSIONS = "creation,creation-with-upload,checksum,expiration"
 CHUNK_TYPE = "application/offset+octet-stream"
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 MAX_SIZE = 512 * 1024 * 1024
+DEFAULT_QUOTA = 2 * 1024 * 1024 * 1024  # declared bytes of one user's unfinished uploads
+DEFAULT_MAX_OPEN = 200  # unfinished uploads per user
 RESULT_KINDS = ("result", "component-result")
 
 
@@ -94,6 +105,11 @@ def _parse_checksum(header: str) -> tuple[str, bytes]:
         ) from e
 
 
+def public(doc: dict[str, Any]) -> dict[str, Any]:
+    """A document as the API shows it (without who stored it)."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
 def _basic_credentials(header: str | None) -> tuple[str, str]:
     if not header or not header.lower().startswith("basic "):
         return "", ""
@@ -108,12 +124,16 @@ def _basic_credentials(header: str | None) -> tuple[str, str]:
 def create_app(
     data_dir: Path,
     trust_roots: list[object],
-    users: dict[str, str] | None = None,
+    users: Users | None = None,
     faults: Faults | None = None,
     admin: bool = False,
     check_workers: int | None = None,
     *,
     content_checks: bool = True,
+    admin_token: str = "",
+    quota_bytes: int = DEFAULT_QUOTA,
+    max_open_uploads: int = DEFAULT_MAX_OPEN,
+    expiry_s: float = DEFAULT_EXPIRY_S,
 ) -> Any:
     """Build the ASGI app (FastAPI wrapped in the fault middleware).
 
@@ -121,7 +141,7 @@ def create_app(
     ``content_checks=False`` (``--no-content-checks``) is for benchmarks and load tests of the
     uploader only: commits then verify the SHA-256 and nothing else (no PDF/A, no signature).
     """
-    storage = Storage(data_dir)
+    storage = Storage(data_dir, expiry_s=expiry_s)
     if not content_checks:
         log.warning(
             "CONTENT CHECKS ARE OFF (--no-content-checks): commits are checked for their SHA-256 only;"
@@ -133,20 +153,27 @@ def create_app(
         default_workers() if check_workers is None else check_workers,
         content_checks=content_checks,
     )
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> Any:
+        yield
+        checks.close()  # SIGTERM: uvicorn ends the app, the check processes end with it
+
     api = FastAPI(
+        lifespan=lifespan,
         title="SoHoa reference repository",
         version="1.0.0",
         description="tus 1.0 uploads (core, creation, checksum) and a documents API for signed PDF/A-2b files.",
     )
     api.state.storage = storage
 
-    def authorise(authorization: Annotated[str | None, Header()] = None) -> None:
+    def authorise(authorization: Annotated[str | None, Header()] = None) -> Principal:
         """HTTP Basic with UTF-8 credentials (RFC 7617): passwords may hold Vietnamese letters."""
-        if not users:
-            return
+        if users is None:
+            return OPEN
         name, password = _basic_credentials(authorization)
-        expected = users.get(name, "\0no-user")
-        if not secrets.compare_digest(expected.encode(), password.encode()):
+        principal = users.authenticate(name, password) if name else None
+        if principal is None:
             raise RepoError(
                 401,
                 "unauthorised",
@@ -154,6 +181,18 @@ def create_app(
                 "sai hoặc thiếu tên đăng nhập, mật khẩu",
                 {"WWW-Authenticate": 'Basic realm="sohoa", charset="UTF-8"'},
             )
+        return principal
+
+    def is_admin(headers: dict[str, str]) -> bool:
+        """For /_admin: the server's admin token (written 0600 at start) or an admin's login."""
+        header = headers.get("authorization", "")
+        if admin_token and header.startswith("Bearer "):
+            return hmac.compare_digest(header[7:].strip().encode(), admin_token.encode())
+        if users is None or not header:
+            return False
+        name, password = _basic_credentials(header)
+        principal = users.authenticate(name, password) if name else None
+        return principal is not None and principal.is_admin
 
     @api.exception_handler(RepoError)
     async def _repo_error(_: Request, e: RepoError) -> JSONResponse:
@@ -187,7 +226,56 @@ def create_app(
                 {"Tus-Version": TUS_VERSION},
             )
 
-    auth = [Depends(authorise)]
+    User = Annotated[Principal, Depends(authorise)]
+
+    def expires(upload: Upload) -> dict[str, str]:
+        if not upload.expires_at:
+            return {}
+        return {"Upload-Expires": email.utils.formatdate(upload.expires_at, usegmt=True)}
+
+    def too_large(en: str, vi: str, code: str = "beyond_length") -> RepoError:
+        return RepoError(413, code, en, vi, {"Connection": "close"})
+
+    async def stream_chunk(request: Request, upload: Upload, room: int, upload_checksum: str | None) -> int:
+        """Stream the body into the upload at its offset (never more than ``room`` bytes), check
+        the checksum, then fsync and record the offset; return it. A dropped request, a body too
+        long or a wrong checksum records nothing (the next write cuts the bytes off)."""
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > room):
+            raise too_large("the body goes past Upload-Length", "dữ liệu vượt quá Upload-Length")
+        algo, expected = _parse_checksum(upload_checksum) if upload_checksum else ("", b"")
+        if algo and algo not in CHECKSUM_ALGORITHMS:
+            raise RepoError(
+                400,
+                "checksum_algorithm",
+                f"unsupported checksum algorithm {algo}",
+                f"không hỗ trợ thuật toán kiểm tra {algo}",
+            )
+        digest = CHECKSUM_ALGORITHMS[algo]() if algo else None
+        fd = await run_in_threadpool(storage.open_chunk, upload)
+        written = 0
+        try:
+            async for piece in request.stream():
+                if not piece:
+                    continue
+                written += len(piece)
+                if written > room:
+                    raise too_large("the body goes past Upload-Length", "dữ liệu vượt quá Upload-Length")
+                if digest is not None:
+                    digest.update(piece)
+                await run_in_threadpool(os.write, fd, piece)
+            if digest is not None and digest.digest() != expected:
+                raise RepoError(
+                    460,
+                    "checksum_mismatch",
+                    "the chunk's checksum does not match; send it again",
+                    "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại",
+                )
+            if not written:
+                return upload.offset
+            return await run_in_threadpool(storage.finish_chunk, upload, fd, written)
+        finally:
+            os.close(fd)
 
     @api.get("/api/v1/health", tags=["service"])
     def health() -> dict[str, str]:
@@ -207,28 +295,10 @@ def create_app(
             ),
         )
 
-    def verify_checksum(body: bytes, upload_checksum: str | None) -> None:
-        if upload_checksum is None:
-            return
-        algo, expected = _parse_checksum(upload_checksum)
-        if algo not in CHECKSUM_ALGORITHMS:
-            raise RepoError(
-                400,
-                "checksum_algorithm",
-                f"unsupported checksum algorithm {algo}",
-                f"không hỗ trợ thuật toán kiểm tra {algo}",
-            )
-        if CHECKSUM_ALGORITHMS[algo](body).digest() != expected:
-            raise RepoError(
-                460,
-                "checksum_mismatch",
-                "the chunk's checksum does not match; send it again",
-                "mã kiểm tra của phần dữ liệu không khớp; hãy gửi lại",
-            )
-
-    @api.post("/files", tags=["tus"], status_code=201, dependencies=auth)
+    @api.post("/files", tags=["tus"], status_code=201)
     async def tus_create(
         request: Request,
+        user: User,
         upload_length: Annotated[int | None, Header()] = None,
         upload_metadata: Annotated[str, Header()] = "",
         content_type: Annotated[str, Header()] = "",
@@ -240,26 +310,36 @@ def create_app(
         if upload_length is None or upload_length < 0:
             raise RepoError(400, "no_length", "Upload-Length is required", "thiếu tiêu đề Upload-Length")
         if upload_length > MAX_SIZE:
-            raise RepoError(
-                413, "too_large", f"the file is larger than {MAX_SIZE} bytes", f"tệp lớn hơn {MAX_SIZE} byte"
+            raise too_large(
+                f"the file is larger than {MAX_SIZE} bytes", f"tệp lớn hơn {MAX_SIZE} byte", "too_large"
             )
-        body = b""
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > upload_length:
+            raise too_large("the body goes past Upload-Length", "dữ liệu vượt quá Upload-Length")
+        await run_in_threadpool(storage.expire_uploads)
+        count, reserved = await run_in_threadpool(storage.reserved_bytes, user.name)
+        if count >= max_open_uploads or reserved + upload_length > quota_bytes:
+            raise too_large(
+                f"your unfinished uploads would pass your quota ({count} uploads, {reserved} of"
+                f" {quota_bytes} bytes); finish or let them expire first",
+                f"các lần tải lên chưa xong vượt hạn mức ({count} lần, {reserved}/{quota_bytes} byte);"
+                " hãy hoàn tất hoặc đợi chúng hết hạn",
+                "quota_exceeded",
+            )
+        upload = await run_in_threadpool(storage.create_upload, upload_length, upload_metadata, user.name)
+        offset = 0
         if content_type == CHUNK_TYPE:
-            body = await request.body()  # whole body first: a dropped request writes nothing
-            verify_checksum(body, upload_checksum)
-            if len(body) > upload_length:
-                raise RepoError(
-                    413, "beyond_length", "the body goes past Upload-Length", "dữ liệu vượt quá Upload-Length"
-                )
-        upload = await run_in_threadpool(storage.create_upload, upload_length, upload_metadata, body)
+            with storage.upload_lock(upload.id):
+                offset = await stream_chunk(request, upload, upload_length, upload_checksum)
         location = str(request.url_for("tus_head", upload_id=upload.id))
         return Response(
-            status_code=201, headers=tus_headers(Location=location, **{"Upload-Offset": str(upload.offset)})
+            status_code=201,
+            headers=tus_headers(Location=location, **{"Upload-Offset": str(offset)}, **expires(upload)),
         )
 
-    def get_upload(upload_id: str):  # type: ignore[no-untyped-def]
+    def get_upload(upload_id: str, user: Principal) -> Upload:
         upload = storage.get_upload(upload_id)
-        if upload is None:
+        if upload is None or (upload.owner != user.name and not user.is_admin):
             raise RepoError(
                 404,
                 "upload_not_found",
@@ -268,10 +348,12 @@ def create_app(
             )
         return upload
 
-    @api.head("/files/{upload_id}", tags=["tus"], dependencies=auth)
-    def tus_head(upload_id: str, tus_resumable: Annotated[str | None, Header()] = None) -> Response:
+    @api.head("/files/{upload_id}", tags=["tus"])
+    def tus_head(
+        upload_id: str, user: User, tus_resumable: Annotated[str | None, Header()] = None
+    ) -> Response:
         require_tus(tus_resumable)
-        upload = get_upload(upload_id)
+        upload = get_upload(upload_id, user)
         return Response(
             status_code=200,
             headers=tus_headers(
@@ -279,14 +361,16 @@ def create_app(
                     "Upload-Offset": str(upload.offset),
                     "Upload-Length": str(upload.length),
                     "Cache-Control": "no-store",
-                }
+                },
+                **expires(upload),
             ),
         )
 
-    @api.patch("/files/{upload_id}", tags=["tus"], status_code=204, dependencies=auth)
+    @api.patch("/files/{upload_id}", tags=["tus"], status_code=204)
     async def tus_patch(
         upload_id: str,
         request: Request,
+        user: User,
         upload_offset: Annotated[int, Header()],
         content_type: Annotated[str, Header()] = "",
         upload_checksum: Annotated[str | None, Header()] = None,
@@ -300,10 +384,14 @@ def create_app(
                 "Content-Type must be application/offset+octet-stream",
                 "Content-Type phải là application/offset+octet-stream",
             )
-        body = await request.body()  # whole chunk first: a dropped request writes nothing
-        verify_checksum(body, upload_checksum)
-        with storage.upload_lock(upload_id):
-            upload = get_upload(upload_id)
+        get_upload(upload_id, user)  # 404 before taking any lock
+        lock = storage.upload_lock(upload_id)
+        if not lock.acquire(blocking=False):
+            raise RepoError(
+                423, "upload_locked", "another request is writing this upload", "một yêu cầu khác đang ghi"
+            )
+        try:
+            upload = get_upload(upload_id, user)
             if upload_offset != upload.offset:
                 raise RepoError(
                     409,
@@ -312,20 +400,16 @@ def create_app(
                     f"lần tải lên đang ở vị trí {upload.offset}",
                     {"Upload-Offset": str(upload.offset)},
                 )
-            if upload.offset + len(body) > upload.length:
-                raise RepoError(
-                    413,
-                    "beyond_length",
-                    "the chunk goes past Upload-Length",
-                    "phần dữ liệu vượt quá Upload-Length",
-                )
-            offset = await run_in_threadpool(storage.write_chunk, upload, body)
-        return Response(status_code=204, headers=tus_headers(**{"Upload-Offset": str(offset)}))
+            offset = await stream_chunk(request, upload, upload.length - upload.offset, upload_checksum)
+        finally:
+            lock.release()
+        return Response(
+            status_code=204, headers=tus_headers(**{"Upload-Offset": str(offset)}, **expires(upload))
+        )
 
     @api.post(
         "/api/v1/documents",
         tags=["documents"],
-        dependencies=auth,
         responses={
             200: {"description": "a replay: the document the key first created"},
             201: {"description": "committed"},
@@ -333,13 +417,17 @@ def create_app(
         },
     )
     async def commit(
-        body: CommitRequest, idempotency_key: Annotated[str, Header(min_length=8, max_length=200)]
+        body: CommitRequest,
+        user: User,
+        idempotency_key: Annotated[str, Header(min_length=8, max_length=200)],
     ) -> JSONResponse:
-        existing = storage.find_by_key(idempotency_key)
+        existing = storage.find_by_key(idempotency_key, user.name)
         if existing is not None:
             return _replay(existing, body.metadata.sha256)
         upload_id = body.upload_url.rstrip("/").rsplit("/", 1)[-1]
-        upload = get_upload(upload_id)
+        upload = get_upload(upload_id, user)
+        if upload.owner != user.name:  # even an admin commits only its own uploads
+            get_upload(upload_id, Principal(user.name))
         if not upload.complete:
             raise RepoError(
                 409,
@@ -372,12 +460,12 @@ def create_app(
             pdfa=findings.pdfa,
         )
         with storage.commit_lock:
-            existing = storage.find_by_key(idempotency_key)
+            existing = storage.find_by_key(idempotency_key, user.name)
             if existing is not None:
                 return _replay(existing, meta.sha256)
-            doc = storage.store_document(idempotency_key, upload, actual, record)
+            doc = storage.store_document(idempotency_key, upload, actual, record, user.name, user.agency)
         log.info("committed document %s (%d bytes)", doc["id"], doc["size"])
-        return JSONResponse(doc, status_code=201)
+        return JSONResponse(public(doc), status_code=201)
 
     def _replay(existing: dict[str, Any], sha256: str) -> JSONResponse:
         if existing["sha256"] != sha256:
@@ -387,39 +475,43 @@ def create_app(
                 "this Idempotency-Key was already used for another file",
                 "khóa Idempotency-Key đã được dùng cho một tệp khác",
             )
-        return JSONResponse(existing, status_code=200)
+        return JSONResponse(public(existing), status_code=200)
 
-    @api.get("/api/v1/documents", tags=["documents"], dependencies=auth)
-    def lookup(owner_id: str | None = None, dossier_code: str | None = None) -> dict[str, Any]:
+    def may_read(user: Principal, doc: dict[str, Any]) -> bool:
+        if user.is_admin or doc["_owner"] == user.name:
+            return True
+        return user.role == "agency" and bool(user.agency) and doc["_agency"] == user.agency
+
+    @api.get("/api/v1/documents", tags=["documents"])
+    def lookup(user: User, owner_id: str | None = None, dossier_code: str | None = None) -> dict[str, Any]:
         if not owner_id and not dossier_code:
             raise RepoError(
                 400, "no_filter", "give owner_id or dossier_code", "hãy cho owner_id hoặc dossier_code"
             )
-        return {"documents": storage.find_documents(owner_id, dossier_code)}
+        scope: dict[str, str | None] = {}
+        if not user.is_admin:
+            scope = {"agency": user.agency} if user.role == "agency" and user.agency else {"user": user.name}
+        return {"documents": [public(d) for d in storage.find_documents(owner_id, dossier_code, **scope)]}
 
-    @api.get("/api/v1/documents/{doc_id}", tags=["documents"], dependencies=auth)
-    def get_document(doc_id: str) -> dict[str, Any]:
-        return _document_or_404(doc_id)
+    @api.get("/api/v1/documents/{doc_id}", tags=["documents"])
+    def get_document(doc_id: str, user: User) -> dict[str, Any]:
+        return public(_document_or_404(doc_id, user))
 
-    @api.get(
-        "/api/v1/documents/{doc_id}/content",
-        tags=["documents"],
-        dependencies=auth,
-        response_class=FileResponse,
-    )
-    def get_content(doc_id: str) -> FileResponse:
-        doc = _document_or_404(doc_id)
+    @api.get("/api/v1/documents/{doc_id}/content", tags=["documents"], response_class=FileResponse)
+    def get_content(doc_id: str, user: User) -> FileResponse:
+        doc = _document_or_404(doc_id, user)
         return FileResponse(storage.document_path(doc["sha256"]), media_type="application/pdf")
 
-    def _document_or_404(doc_id: str) -> dict[str, Any]:
+    def _document_or_404(doc_id: str, user: Principal) -> dict[str, Any]:
         doc = storage.get_document(doc_id)
-        if doc is None:
+        if doc is None or not may_read(user, doc):  # another user's document does not exist for you
             raise RepoError(404, "document_not_found", "no such document", "không có tài liệu này")
         return doc
 
-    api.state.portal = mount_portal(api, storage, auth)  # the portal-style API (portal_api.py)
+    api.state.portal = mount_portal(api, storage, authorise, may_read)  # the portal-style API (portal_api.py)
     api.state.trust_roots = trust_roots
     api.state.checks = checks
-    wrapped = FaultMiddleware(api, faults or Faults(), admin)
+    limited = BodyLimit(api, exempt_prefix="/files")
+    wrapped = FaultMiddleware(limited, faults or Faults(), admin, is_admin=is_admin)
     wrapped.api = api  # type: ignore[attr-defined]  # for openapi export and tests
     return wrapped

@@ -13,8 +13,10 @@ every commit gets the full checks, unless the server was started with the explic
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,7 +26,22 @@ from reference_repository.checks import Findings, Rejected, check_checksum_only,
 _roots: list[object] = []
 
 
-def _init_worker(root_ders: list[bytes]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: end this worker when the server process dies, even by SIGKILL (no orphans)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the server died before the call (we were re-parented)
+        os._exit(1)
+
+
+def _init_worker(root_ders: list[bytes], parent: int) -> None:
+    _die_with_parent(parent)
     from asn1crypto import x509
 
     from reference_repository import fast_hex
@@ -56,6 +73,7 @@ class CheckPool:
         self.workers = workers
         self._ders = [root.dump() for root in trust_roots]  # type: ignore[attr-defined]
         self._pool: ProcessPoolExecutor | None = None
+        self.wait_warm = True
         if workers > 0:
             self._pool = self._start()
         else:
@@ -69,10 +87,12 @@ class CheckPool:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self._ders,),
+            initargs=(self._ders, os.getpid()),
         )
-        for _ in range(self.workers):
-            pool.submit(_ready)  # start the workers (and their imports) now
+        warm = [pool.submit(_ready) for _ in range(self.workers)]  # start the workers and their imports
+        if self.wait_warm:
+            for future in warm:  # "ready" means ready: the first commits do not wait for imports
+                future.result(timeout=300)
         return pool
 
     async def check(self, path: Path, sha256: str) -> Findings:
@@ -85,12 +105,22 @@ class CheckPool:
         try:
             return await loop.run_in_executor(self._pool, _check_in_worker, str(path), sha256)
         except BrokenProcessPool:
+            self.wait_warm = False  # in the event loop: do not block it
             self._pool = self._start()  # a worker died (OOM, killed): start afresh, the client retries
             raise
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        """End the check processes and wait for them (a SIGTERM must not orphan them)."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        procs = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(2)
 
 
 __all__ = ["CheckPool", "Rejected", "default_workers"]

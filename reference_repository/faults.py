@@ -4,7 +4,8 @@ An ASGI middleware in front of the app can drop the connection once a request bo
 has passed N bytes (a real TCP abort, as when a 3G link dies mid-chunk), answer
 500/503 with ``Retry-After``, or answer slowly. Each fault can be limited to a number
 of requests. Tests switch faults at run time through ``PUT /_admin/faults`` (only
-served when the server runs with ``--admin``); operators use the ``--fault-*`` options.
+served when the server runs with ``--admin``, and only to the holder of the admin token
+or an ``admin`` user); operators use the ``--fault-*`` options.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -43,8 +45,11 @@ class Faults:
 class FaultMiddleware:
     """Pure ASGI middleware (no buffering), so a drop happens mid-body, not after it."""
 
-    def __init__(self, app: Any, faults: Faults, admin: bool) -> None:
+    def __init__(
+        self, app: Any, faults: Faults, admin: bool, is_admin: Callable[[dict[str, str]], bool] | None = None
+    ) -> None:
         self.app, self.faults, self.admin = app, faults, admin
+        self.is_admin = is_admin or (lambda headers: False)
         self._lock = threading.Lock()
         self.counters = {"dropped": 0, "statused": 0, "delayed": 0}
 
@@ -110,7 +115,13 @@ class FaultMiddleware:
 
     async def _admin(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         status, payload = 404, {"error": "not_found", "reason": "admin endpoint disabled"}
-        if self.admin:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        if self.admin and not self.is_admin(headers):
+            status, payload = (
+                401,
+                {"error": "unauthorised", "reason": "the admin endpoints need an admin login"},
+            )
+        elif self.admin:
             if scope["method"] == "PUT":
                 body = b""
                 while True:

@@ -16,14 +16,16 @@ import re
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from reference_repository.storage import Storage
+from reference_repository.users import Principal
 
 RESULT_KINDS = ("result", "component-result")
 DATE = r"^(\d{14})?$"
@@ -186,19 +188,31 @@ def _number(meta: dict[str, Any]) -> str:
     return f"{number}/{notation}" if number and notation else number
 
 
-def mount_portal(api: FastAPI, storage: Storage, dependencies: list[Any]) -> PortalStore:
-    """Add the portal-style routes to ``api`` (behind the same authorisation as the rest)."""
+def mount_portal(
+    api: FastAPI,
+    storage: Storage,
+    authorise: Callable[..., Principal],
+    may_read: Callable[[Principal, dict[str, Any]], bool],
+) -> PortalStore:
+    """Add the portal-style routes to ``api``, behind the same login and the same per-user scope as the rest.
+
+    A user sees only the documents the main API would show them (``may_read``): their own, their agency's
+    with the agency role, or all of them as an admin.
+    """
     store = PortalStore(storage.root)
-    router = APIRouter(prefix="/portal", tags=["portal"], dependencies=dependencies)
+    router = APIRouter(prefix="/portal", tags=["portal"])
+    User = Annotated[Principal, Depends(authorise)]
 
     @router.post("/GetKetQuaGiayTo")
-    async def get_results(request: Request) -> dict[str, Any]:
+    async def get_results(request: Request, user: User) -> dict[str, Any]:
         query, error = await _body(request, ResultQuery, "errorCode")
         if error:
             return error
         wanted = {(w.MaKetQua, w.SoKyHieu) for w in query.DanhSachDanhMucKetQua}
         items = []
         for doc in storage.find_documents(query.SoDinhDanhChuSoHuu, None):
+            if not may_read(user, doc):
+                continue
             meta = doc["metadata"]
             if meta.get("kind") not in RESULT_KINDS:
                 continue
@@ -223,13 +237,13 @@ def mount_portal(api: FastAPI, storage: Storage, dependencies: list[Any]) -> Por
         return {"errorCode": OK, "message": "", "result": {"DanhSachGiayToKetQua": items}}
 
     @router.post("/GetGiayToByUrl")
-    async def get_file(request: Request) -> dict[str, Any]:
+    async def get_file(request: Request, user: User) -> dict[str, Any]:
         ask, error = await _body(request, FileRequest, "errorCode")
         if error:
             return error
         m = _PATH.fullmatch(ask.DuongDan)
         doc = storage.get_document(m[1]) if m else None
-        if doc is None:
+        if doc is None or not may_read(user, doc):  # another user's document does not exist for you
             return {"errorCode": NOT_FOUND, "message": "không tìm thấy giấy tờ / no such document"}
         data = storage.document_path(doc["sha256"]).read_bytes()
         name = doc["metadata"].get("filename") or f"{doc['id']}.pdf"
@@ -240,7 +254,7 @@ def mount_portal(api: FastAPI, storage: Storage, dependencies: list[Any]) -> Por
         }
 
     @router.post("/DongBoHoSoMC")
-    async def sync_dossier(request: Request) -> dict[str, Any]:
+    async def sync_dossier(request: Request, user: User) -> dict[str, Any]:
         dossier, error = await _body(request, DossierSync, "error_code")
         if error:
             return error

@@ -95,6 +95,13 @@ def run_command(args: argparse.Namespace) -> int:
         log.exception("unexpected error")
         if args.verbose:
             raise
+        from sohoa.core.errors import DiskFullError, is_disk_full
+
+        if is_disk_full(e):  # a full disk is not a bug: say so, exit 6
+            name = getattr(e, "filename", None)
+            full = DiskFullError(path=name if isinstance(name, str) and name else "?")
+            print(f"sohoa: {full.message()}", file=sys.stderr)
+            return int(full.exit_code)
         print(f"sohoa: {tr(_UNEXPECTED, detail=f'{type(e).__name__}: {e}', log=log_file)}", file=sys.stderr)
         return int(exit_code_for(e))
 

@@ -62,6 +62,28 @@ def report_json(report: object) -> dict[str, object]:
     return out
 
 
+def _raise_if_disk_full(error: Exception, out: Path) -> None:
+    """A full disk shows up as an OSError, or as a tool (Tesseract, qpdf) failing: tell it as such."""
+    import shutil
+    import tempfile
+
+    from sohoa.core.errors import DiskFullError, SoHoaError, is_disk_full
+
+    if isinstance(error, DiskFullError):
+        return
+    if is_disk_full(error):
+        name = getattr(error, "filename", None)
+        raise DiskFullError(path=name if isinstance(name, str) and name else str(out.parent)) from error
+    if isinstance(error, SoHoaError | OSError):
+        for folder in (out.resolve().parent, Path(tempfile.gettempdir())):
+            try:
+                free = shutil.disk_usage(folder).free
+            except OSError:
+                continue
+            if free < 4 * 1024 * 1024:  # a tool's failure with under 4 MB free: the disk, not the tool
+                raise DiskFullError(path=str(folder)) from error
+
+
 def run(args: argparse.Namespace) -> int:
     from sohoa.core.config import load_config
     from sohoa.core.fsutil import atomic_write_text
@@ -88,7 +110,11 @@ def run(args: argparse.Namespace) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    report = process_document(args.inputs, args.out, options, metadata, progress=Reporter(progress))
+    try:
+        report = process_document(args.inputs, args.out, options, metadata, progress=Reporter(progress))
+    except Exception as e:
+        _raise_if_disk_full(e, args.out)
+        raise
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.report:

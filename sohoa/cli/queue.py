@@ -1,4 +1,10 @@
-"""``sohoa queue add|list|retry|login``, ``sohoa sync [--once]`` and ``sohoa lookup --owner-id ID``."""
+"""``sohoa queue add|list|retry|edit|remove|login``, ``sohoa sync [--once]`` and ``sohoa lookup``.
+
+A citizen's ID number is read from a file or stdin (``--owner-id-file PATH|-``): on a command
+line it is visible to every user of the machine (``ps``) and kept in shell histories, so
+``--owner-id`` still works but warns. ``sync --once`` exits 8 when anything was refused or
+left behind, 6 when the disk filled up.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +29,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--dossier", required=True, help="dossier code (MaHoSo)")
     add.add_argument("--kind", required=True, choices=KINDS)
     add.add_argument("--result-code", default="", help="result code (MaGiayToKetQua); required for results")
-    add.add_argument("--owner-id", default="", help="owner's 12-digit personal ID or tax code")
+    _owner_args(add, required=False)
     add.add_argument("--owner-type", choices=["person", "organisation"], default="person")
     add.add_argument("--title", default="", help="document title (TenGiayTo)")
     add.add_argument("--procedure", default="", help="procedure code (MaTTHC)")
     add.add_argument("--component", default="", help="component code (MaThanhPhanHoSo)")
     add.set_defaults(func=run_add)
+    ed = qs.add_parser(
+        "edit", help="correct a refused (or not yet sent) document's metadata; it is sent again"
+    )
+    ed.add_argument("id", type=int)
+    ed.add_argument("--dossier", help="dossier code (MaHoSo)")
+    ed.add_argument("--kind", choices=KINDS)
+    ed.add_argument("--result-code", help="result code (MaGiayToKetQua)")
+    _owner_args(ed, required=False)
+    ed.add_argument("--owner-type", choices=["person", "organisation"])
+    ed.add_argument("--title", help="document title (TenGiayTo)")
+    ed.add_argument("--procedure", help="procedure code (MaTTHC)")
+    ed.add_argument("--component", help="component code (MaThanhPhanHoSo)")
+    ed.set_defaults(func=run_edit)
+    rm = qs.add_parser("remove", help="remove a refused (or not yet sent) document and delete its file")
+    rm.add_argument("id", type=int)
+    rm.set_defaults(func=run_remove)
     ls = qs.add_parser("list", help="list the queued documents and their state")
     ls.add_argument("--json", action="store_true")
     ls.add_argument("--state", choices=["pending", "uploading", "uploaded", "acknowledged", "failed"])
@@ -47,11 +69,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=run_sync)
 
     lk = sub.add_parser("lookup", help="find a citizen's documents already in the repository (reuse)")
-    lk.add_argument("--owner-id", required=True, help="12-digit personal ID or tax code")
+    _owner_args(lk, required=True)
     lk.add_argument("--json", action="store_true")
     lk.add_argument("--attach", action="append", default=[], metavar="DOC_ID", help="attach this document")
     lk.add_argument("--to", metavar="DOSSIER_CODE", help="the local dossier that receives --attach")
     lk.set_defaults(func=run_lookup)
+
+
+def _owner_args(p: argparse.ArgumentParser, required: bool) -> None:
+    g = p.add_mutually_exclusive_group(required=required)
+    g.add_argument(
+        "--owner-id-file",
+        metavar="PATH",
+        help="read the owner's 12-digit personal ID or tax code from PATH ('-': standard input)",
+    )
+    g.add_argument("--owner-id", help="the ID on the command line (visible in 'ps': prefer --owner-id-file)")
+
+
+def _owner_id(args: argparse.Namespace) -> str | None:
+    """The owner ID from --owner-id-file/stdin, or (with a warning) from --owner-id; None: not given."""
+    path = getattr(args, "owner_id_file", None)
+    if path:
+        from sohoa.core.errors import InputError
+
+        try:
+            text = sys.stdin.readline() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except OSError as e:
+            raise InputError(path=path, detail=e.strerror or type(e).__name__) from e
+        return text.strip()
+    if getattr(args, "owner_id", None):
+        print(
+            "sohoa: "
+            + tr(
+                Text(
+                    vi="cảnh báo: số định danh trên dòng lệnh ai cũng xem được (ps); hãy dùng --owner-id-file.",
+                    en="warning: an ID number on the command line is visible to others (ps); use --owner-id-file.",
+                )
+            ),
+            file=sys.stderr,
+        )
+        return str(args.owner_id).strip()
+    return None
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -73,7 +131,7 @@ def run_add(args: argparse.Namespace) -> int:
         procedure_code=args.procedure,
         component_code=args.component,
         result_code=args.result_code,
-        owner_id=args.owner_id,
+        owner_id=_owner_id(args) or "",
         owner_type=args.owner_type,
     ).validated(load_profile(settings.general.province_profile))
     box = Outbox()
@@ -132,6 +190,51 @@ def run_retry(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_edit(args: argparse.Namespace) -> int:
+    from sohoa.core.province import load_profile
+    from sohoa.outbox.outbox import Outbox
+
+    box = Outbox()
+    meta = box.get(args.id).metadata
+    changes = {
+        "dossier_code": args.dossier,
+        "kind": args.kind,
+        "result_code": args.result_code,
+        "owner_id": _owner_id(args),
+        "owner_type": args.owner_type,
+        "title": args.title,
+        "procedure_code": args.procedure,
+        "component_code": args.component,
+    }
+    for name, value in changes.items():
+        if value is not None:
+            setattr(meta, name, value)
+    box.edit(args.id, meta.validated(load_profile(_settings().general.province_profile)))
+    print(
+        tr(
+            Text(
+                vi="Đã sửa mục số {id}; mục sẽ được gửi lại.",
+                en="Item {id} corrected; it will be sent again.",
+            ),
+            id=args.id,
+        )
+    )
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from sohoa.outbox.outbox import Outbox
+
+    Outbox().remove(args.id)
+    print(
+        tr(
+            Text(vi="Đã xóa mục số {id} và tệp của nó.", en="Item {id} and its file were removed."),
+            id=args.id,
+        )
+    )
+    return 0
+
+
 def run_login(args: argparse.Namespace) -> int:
     import getpass
 
@@ -158,8 +261,10 @@ def run_login(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    from sohoa.core.i18n import language
     from sohoa.core.paths import app_paths
     from sohoa.core.progress import Reporter
+    from sohoa.outbox.errors import UploadsIncomplete
     from sohoa.outbox.outbox import Outbox
     from sohoa.outbox.sync import run_sync as sync
     from sohoa.outbox.uploader import SyncEvent, raise_if_offline
@@ -178,7 +283,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 tr(
                     Text(vi="mục {id}: bị từ chối: {why}", en="item {id}: refused: {why}"),
                     id=event.item_id,
-                    why=event.detail,
+                    why=event.detail if language() == "vi" else (event.reason_en or event.detail),
                 )
             )
         sys.stdout.flush()
@@ -205,6 +310,10 @@ def run_sync(args: argparse.Namespace) -> int:
         )
     )
     raise_if_offline(report)
+    if args.once:
+        refused = Outbox().counts()["failed"]  # refused in this run or before, and not yet fixed
+        if refused or report.left:
+            raise UploadsIncomplete(failed=refused, left=report.left)  # exit 8: not everything went
     return 0
 
 
@@ -214,7 +323,7 @@ def run_lookup(args: argparse.Namespace) -> int:
 
     repo = _settings().repository
     client = client_factory(repo)()
-    docs = lookup_owner(repo, args.owner_id, client=client)
+    docs = lookup_owner(repo, _owner_id(args) or "", client=client)
     if args.attach:
         _attach(args, docs, client, attach_to_dossier)
     if args.json:

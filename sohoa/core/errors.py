@@ -134,10 +134,37 @@ class CancelledError(SoHoaError):
     text = Text(vi="Đã hủy theo yêu cầu.", en="Cancelled at the user's request.")
 
 
+class DiskFullError(OutputError):
+    """No space left where SoHoa writes (output, data folder, temporary files): exit 6."""
+
+    text = Text(
+        vi="Ổ đĩa đã đầy ({path}). Không có gì bị ghi dở hay mất; hãy giải phóng chỗ trống rồi chạy lại.",
+        en="The disk is full ({path}). Nothing was left half-written or lost; free some space and run again.",
+    )
+
+
+_DISK_FULL_ERRNOS = (28, 122, 27)  # ENOSPC, EDQUOT, EFBIG
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """A full disk or quota, seen directly or in the chain of causes (SQLite says it in words)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno in _DISK_FULL_ERRNOS:
+            return True
+        if type(error).__name__ == "OperationalError" and "disk is full" in str(error).lower():
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
     """Map any exception to the exit code the CLI returns."""
     if isinstance(error, SoHoaError):
         return error.exit_code
+    if is_disk_full(error):
+        return ExitCode.OUTPUT
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.CANCELLED
     return ExitCode.OTHER

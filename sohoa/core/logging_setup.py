@@ -13,7 +13,9 @@ import logging.handlers
 import re
 from pathlib import Path
 
-_ID_RUN = re.compile(r"(?<!\d)(\d{5})(\d{4,8})(?!\d)")
+# a run of digits standing alone: inside a letter-and-digit token (a server's document id, a
+# hash) it is part of an identifier, not a citizen's number, and masking it mangles the id
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z])(\d{5})(\d{4,8})(?![0-9A-Za-z])")
 _PIN = re.compile(r"(?i)(pin\s*[=:]\s*)\S+")
 
 
@@ -30,13 +32,28 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log that cannot be written (a full disk) must not print tracebacks over the real message."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError:
+            pass
+
+
 def setup_logging(log_dir: Path, verbose: bool = False) -> Path:
     """Log INFO+ (DEBUG with ``verbose``) to ``log_dir/sohoa.log``, rotating at 2 MB x 5."""
     log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     log_file = log_dir / "sohoa.log"
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
+    handler = _QuietRotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()

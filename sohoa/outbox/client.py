@@ -5,16 +5,22 @@ its own without ``Retry-After``, and does not tell a dropped connection from a
 refused upload. This client is ~200 lines on ``requests`` and turns every answer
 into one of three outcomes the uploader acts on: done, :class:`Transient` (wait and
 retry) or :class:`Permanent` (mark the item failed with the server's reason).
-TLS verification is always on; ``ca_bundle`` only adds trusted roots.
+TLS verification is always on; trust is the system store plus ``ca_bundle``, and no
+environment variable (``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``) changes it. Ids and
+URLs the server answers are checked before they become a path or a request.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.utils
 import hashlib
 import ipaddress
+import os
+import re
 import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -26,19 +32,36 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from sohoa.outbox.errors import CredentialsRejected, InsecureRepositoryUrl, TlsFailure
+from sohoa.outbox.errors import CredentialsRejected, InsecureRepositoryUrl, TlsFailure, UnsafeRemoteId
 
 TUS_VERSION = "1.0.0"
+SERVICE_STATUSES = (429, 502, 503, 504)  # the repository is unavailable, whatever the request
+REMOTE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # what may become a file name or URL part
+
+
+def validate_remote_id(value: object) -> str:
+    """A server's document or upload id, checked before it touches a path, a URL or the store."""
+    if not isinstance(value, str) or not REMOTE_ID.fullmatch(value):
+        raise UnsafeRemoteId(value=repr(value)[:80])
+    return value
 
 
 class Transient(Exception):
     """A passing failure: try again later (``retry_after`` seconds if the server said so)."""
 
     def __init__(
-        self, en: str, vi: str = "", retry_after: float | None = None, offline: bool = False
+        self,
+        en: str,
+        vi: str = "",
+        retry_after: float | None = None,
+        offline: bool = False,
+        service: bool = False,
+        broken: bool = False,
     ) -> None:
         super().__init__(en)
         self.en, self.vi, self.retry_after, self.offline = en, vi or en, retry_after, offline
+        self.service = service  # the repository as a whole is unavailable (429, 502-504), not this item
+        self.broken = broken  # the connection broke mid-request (the network's or the server's doing)
 
 
 class Permanent(Exception):
@@ -88,25 +111,73 @@ class _ThrottledBody:
         return piece
 
 
-class _ExtraRootsAdapter(HTTPAdapter):
-    """Trust the system's roots *and* ``ca_bundle``.
+def trust_context(ca_bundle: str = "") -> ssl.SSLContext:
+    """The system's roots plus ``ca_bundle``, and nothing an environment variable names.
 
-    ``Session.verify = path`` would replace the system roots, and requests lets the
-    ``REQUESTS_CA_BUNDLE`` variable silently override a session's ``verify``; an SSL
-    context given to the pool avoids both.
+    ``ssl.create_default_context()`` honours ``SSL_CERT_FILE``/``SSL_CERT_DIR`` and requests
+    honours ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``: any of them would let a process's
+    environment replace or widen whom the workstation trusts with citizens' documents.
     """
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # hostname check and CERT_REQUIRED by default
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if sys.platform == "win32":
+        for store in ("CA", "ROOT"):
+            for cert, encoding, _trust in ssl.enum_certificates(store):  # type: ignore[attr-defined]
+                if encoding == "x509_asn":
+                    with contextlib.suppress(ssl.SSLError):
+                        ctx.load_verify_locations(cadata=cert)
+    else:
+        paths = ssl.get_default_verify_paths()  # the openssl_* fields ignore the environment
+        if paths.openssl_cafile and os.path.isfile(paths.openssl_cafile):
+            ctx.load_verify_locations(cafile=paths.openssl_cafile)
+        if paths.openssl_capath and os.path.isdir(paths.openssl_capath):
+            ctx.load_verify_locations(capath=paths.openssl_capath)
+    if not ctx.cert_store_stats().get("x509_ca") and not (
+        sys.platform != "win32" and os.path.isdir(ssl.get_default_verify_paths().openssl_capath or "")
+    ):
+        import certifi  # a system without a CA store (a bare macOS Python): the bundled one
 
-    def __init__(self, ca_bundle: str) -> None:
+        ctx.load_verify_locations(cafile=certifi.where())
+    if ca_bundle:
         try:
-            self._context = ssl.create_default_context()
-            self._context.load_verify_locations(cafile=ca_bundle)
+            ctx.load_verify_locations(cafile=ca_bundle)
         except (OSError, ssl.SSLError) as e:
             raise TlsFailure(detail=f"cannot read the CA bundle {ca_bundle}: {e}") from e
+    return ctx
+
+
+class _TrustAdapter(HTTPAdapter):
+    """Verify against :func:`trust_context` only: a ``verify=`` path from anywhere is ignored."""
+
+    def __init__(self, ca_bundle: str) -> None:
+        self._context = trust_context(ca_bundle)
         super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["ssl_context"] = self._context
         super().init_poolmanager(*args, **kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        super().cert_verify(conn, url, False, cert)  # no ca_certs path: the context decides
+        if url.lower().startswith("https"):
+            conn.cert_reqs = "CERT_REQUIRED"
+
+    def build_connection_pool_key_attributes(self, request: Any, verify: Any, cert: Any = None) -> Any:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, True, cert)
+        for key in ("ca_certs", "ca_cert_dir"):
+            pool_kwargs.pop(key, None)
+        pool_kwargs["cert_reqs"] = "CERT_REQUIRED"
+        pool_kwargs["ssl_context"] = self._context
+        return host_params, pool_kwargs
+
+
+class _Session(requests.Session):
+    """A session whose ``verify`` no environment variable can change (proxies still apply)."""
+
+    def merge_environment_settings(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        settings = super().merge_environment_settings(*args, **kwargs)
+        settings["verify"] = True
+        return settings
 
 
 def check_url(url: str) -> str:
@@ -171,10 +242,9 @@ class RepositoryClient:
         limiter: RateLimiter | None = None,
     ) -> None:
         self.base = check_url(url)
-        self.session = requests.Session()
+        self.session = _Session()
         self.session.verify = True  # never False
-        if ca_bundle:
-            self.session.mount("https://", _ExtraRootsAdapter(ca_bundle))
+        self.session.mount("https://", _TrustAdapter(ca_bundle))
         if username:
             # as UTF-8 bytes (RFC 7617): requests would encode str as Latin-1 and fail on "đ"
             self.session.auth = (username.encode("utf-8"), (password or "").encode("utf-8"))
@@ -196,7 +266,10 @@ class RepositoryClient:
             what = "cannot connect" if offline else "the connection broke"
             vi = "không kết nối được" if offline else "kết nối bị ngắt"
             raise Transient(
-                f"{what}: {type(e).__name__}", f"{vi}: {type(e).__name__}", offline=offline
+                f"{what}: {type(e).__name__}",
+                f"{vi}: {type(e).__name__}",
+                offline=offline,
+                broken=not offline,
             ) from e
         if response.status_code in (401, 403):
             raise CredentialsRejected()
@@ -206,6 +279,7 @@ class RepositoryClient:
                 f"the repository answered {response.status_code} {en}".strip(),
                 f"kho dữ liệu trả lời {response.status_code} {vi}".strip(),
                 retry_after=_retry_after(response),
+                service=response.status_code in SERVICE_STATUSES,
             )
         return response
 
@@ -217,6 +291,15 @@ class RepositoryClient:
             vi or f"kho dữ liệu từ chối yêu cầu ({response.status_code})",
         )
 
+    def _upload_location(self, location: str) -> str:
+        """The upload URL a POST answered: on this repository's origin, ending in a safe id."""
+        url = urljoin(f"{self.base}/files", location)
+        mine, theirs = urlparse(self.base), urlparse(url)
+        if (theirs.scheme, theirs.netloc) != (mine.scheme, mine.netloc) or theirs.query or theirs.fragment:
+            raise UnsafeRemoteId(value=location[:80])
+        validate_remote_id(theirs.path.rstrip("/").rsplit("/", 1)[-1])
+        return url
+
     # -- tus ------------------------------------------------------------------------
     def create_upload(self, size: int, metadata: dict[str, str]) -> str:
         encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in metadata.items())
@@ -227,7 +310,7 @@ class RepositoryClient:
         )
         if r.status_code != 201 or "Location" not in r.headers:
             raise self._permanent(r)
-        return urljoin(f"{self.base}/files", r.headers["Location"])
+        return self._upload_location(r.headers["Location"])
 
     def create_upload_with_body(self, path: Path, size: int, metadata: dict[str, str]) -> tuple[str, int]:
         """tus creation-with-upload: POST the whole file (it fits in one chunk) in the creating request.
@@ -257,7 +340,7 @@ class RepositoryClient:
             raise Transient("the file was damaged on the way", "tệp bị hỏng trên đường truyền")
         if r.status_code != 201 or "Location" not in r.headers:
             raise self._permanent(r)
-        return urljoin(f"{self.base}/files", r.headers["Location"]), int(r.headers.get("Upload-Offset", 0))
+        return self._upload_location(r.headers["Location"]), int(r.headers.get("Upload-Offset", 0))
 
     def get_offset(self, upload_url: str) -> int:
         r = self._send("HEAD", upload_url, headers={"Tus-Resumable": TUS_VERSION})
@@ -300,6 +383,10 @@ class RepositoryClient:
                 )
                 if r.status_code in (404, 410):
                     raise UploadGone(upload_url)
+                if r.status_code == 423:  # an earlier request of ours is still being written
+                    raise Transient(
+                        "the upload is busy on the server", "tệp đang được máy chủ ghi", broken=True
+                    )
                 if r.status_code in (409, 460):  # offset moved under us, or bytes damaged on the way
                     offset = self.get_offset(upload_url)
                     continue
@@ -334,7 +421,7 @@ class RepositoryClient:
         return list(r.json()["documents"])
 
     def download(self, doc_id: str) -> bytes:
-        r = self._send("GET", f"{self.base}/api/v1/documents/{doc_id}/content")
+        r = self._send("GET", f"{self.base}/api/v1/documents/{validate_remote_id(doc_id)}/content")
         if r.status_code != 200:
             raise self._permanent(r)
         return r.content

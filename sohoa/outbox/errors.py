@@ -95,3 +95,38 @@ class RepositoryOffline(NetworkError):
         vi="Không kết nối được với kho dữ liệu ({detail}). Còn {left} tài liệu trong hàng đợi; chúng sẽ được gửi khi có mạng.",
         en="Cannot reach the repository ({detail}). {left} documents stay queued and will be sent when the network is back.",
     )
+
+
+class SyncDiskFull(OutputError):
+    text = Text(
+        vi="Ổ đĩa đã đầy nên việc gửi hàng đợi đã dừng. Không mất tài liệu nào và không mục nào bị giữ lại; "
+        "hãy giải phóng chỗ trống rồi chạy lại 'sohoa sync'.",
+        en="The disk is full, so sending the queue stopped. No document is lost and no item is left claimed; "
+        "free some space and run 'sohoa sync' again.",
+    )
+
+
+class UploadsIncomplete(NetworkError):
+    text = Text(
+        vi="Chưa gửi xong: {failed} tài liệu bị kho từ chối, {left} tài liệu còn trong hàng đợi. "
+        "Chạy 'sohoa queue list' để xem lý do; sửa bằng 'sohoa queue edit' rồi 'sohoa queue retry', "
+        "hoặc xóa bằng 'sohoa queue remove'.",
+        en="Not everything was sent: {failed} documents were refused by the repository, {left} are still "
+        "queued. Run 'sohoa queue list' to see why; fix them with 'sohoa queue edit' then "
+        "'sohoa queue retry', or remove them with 'sohoa queue remove'.",
+    )
+
+
+class ItemNotEditable(InputError):
+    text = Text(
+        vi="Mục số {item} đang ở trạng thái '{state}'; chỉ sửa hoặc xóa được mục bị từ chối hoặc chưa gửi.",
+        en="Item {item} is '{state}'; only failed or not yet sent items can be edited or removed.",
+    )
+
+
+class UnsafeRemoteId(NetworkError):
+    text = Text(
+        vi="Kho dữ liệu trả về mã tài liệu không hợp lệ ({value}). Không ghi tệp nào; hãy báo cho quản trị kho.",
+        en="The repository answered a malformed document id ({value}). No file was written; tell the "
+        "repository's administrator.",
+    )

@@ -22,7 +22,8 @@ from sohoa.core.fsutil import atomic_write_bytes
 from sohoa.core.i18n import Text
 from sohoa.core.identifiers import mask_id, validate_owner_id
 from sohoa.core.store import Store
-from sohoa.outbox.client import Permanent, RepositoryClient, Transient
+from sohoa.outbox.client import Permanent, RepositoryClient, Transient, validate_remote_id
+from sohoa.outbox.errors import UnsafeRemoteId
 from sohoa.outbox.sync import client_factory
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class RemoteDocument:
     def from_api(cls, doc: dict[str, Any]) -> RemoteDocument:
         m = doc["metadata"]
         return cls(
-            remote_id=doc["id"],
+            remote_id=validate_remote_id(doc.get("id")),
             dossier_code=m.get("MaHoSo", ""),
             kind=m.get("kind", ""),
             title=m.get("TenGiayTo", ""),
@@ -122,7 +123,7 @@ def attach_to_dossier(
             raise LookupFailed(detail=str(e)) from e
         if hashlib.sha256(data).hexdigest() != doc.sha256:
             raise DownloadMismatch(doc=doc.remote_id)
-        path = store.page_dir(dossier_id) / f"reused-{doc.remote_id}.pdf"
+        path = _inside(store.page_dir(dossier_id), f"reused-{validate_remote_id(doc.remote_id)}.pdf")
         atomic_write_bytes(path, data)
     row_id = uuid.uuid4().hex
     store.db["attachments"].insert(
@@ -141,6 +142,15 @@ def attach_to_dossier(
     )
     store.record_event("reused", dossier_id=dossier_id, document_id=doc.remote_id, pages=doc.page_count)
     return row_id
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """``folder/name``, refused unless it resolves inside ``folder`` (ids come from a server)."""
+    root = folder.resolve()
+    path = (root / name).resolve()
+    if path.parent != root:
+        raise UnsafeRemoteId(value=name[:80])
+    return path
 
 
 def attachments(store: Store, dossier_id: str) -> list[dict[str, Any]]:

@@ -41,6 +41,21 @@ WIRE_KEYS = {
 }
 
 
+# What the repository accepts (reference_repository.app.DocumentMetadata): the queue refuses
+# the same things before accepting an item, so nothing queued is refused later for them.
+MAX_LENGTHS = {
+    "dossier_code": 100,
+    "procedure_code": 100,
+    "component_code": 100,
+    "result_code": 100,
+    "title": 500,
+    "owner_id": 20,
+    "signer": 500,
+    "filename": 255,
+}
+MAX_SIZE = 512 * 1024 * 1024  # the repository's Tus-Max-Size
+
+
 @dataclass
 class DocumentMetadata:
     """What the clerk and the file say about one document; ``sha256``/``size`` are set on enqueue."""
@@ -83,8 +98,46 @@ class DocumentMetadata:
             )
         if self.owner_id:
             self.owner_id = validate_owner_id(self.owner_id, self.owner_type)
+        if self.owner_type not in ("person", "organisation"):
+            raise ValidationError(
+                Text(vi="Loại chủ hồ sơ '{value}' không hợp lệ", en="Unknown owner type '{value}'"),
+                value=self.owner_type,
+            )
         self.title = normalize_text(self.title)
+        self.check_limits()
         return self
+
+    def check_limits(self) -> None:
+        """Refuse what the repository would refuse for its length or size (ValidationError)."""
+        from sohoa.core.errors import ValidationError
+        from sohoa.core.i18n import Text
+
+        self.signer = self.signer[: MAX_LENGTHS["signer"]]  # informative only: shortened, not refused
+        if len(self.filename) > MAX_LENGTHS["filename"]:
+            stem, dot, ext = self.filename.rpartition(".")
+            keep = MAX_LENGTHS["filename"] - len(ext) - 1
+            self.filename = f"{stem[:keep]}.{ext}" if dot and keep > 0 else self.filename[:255]
+        for name, limit in MAX_LENGTHS.items():
+            value = getattr(self, name)
+            if len(value) > limit:
+                raise ValidationError(
+                    Text(
+                        vi="Trường {field} dài {length} ký tự, kho dữ liệu chỉ nhận tối đa {limit}",
+                        en="The {field} is {length} characters long; the repository accepts at most {limit}",
+                    ),
+                    field=WIRE_KEYS[name],
+                    length=len(value),
+                    limit=limit,
+                )
+        if self.size > MAX_SIZE:
+            raise ValidationError(
+                Text(
+                    vi="Tệp lớn {size} byte, kho dữ liệu chỉ nhận tệp tối đa {limit} byte",
+                    en="The file is {size} bytes; the repository accepts at most {limit} bytes",
+                ),
+                size=self.size,
+                limit=MAX_SIZE,
+            )
 
     def to_wire(self) -> dict[str, Any]:
         data = asdict(self)

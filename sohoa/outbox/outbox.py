@@ -17,6 +17,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -27,18 +28,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
+from sohoa.core.errors import DiskFullError, SoHoaError
 from sohoa.core.fsutil import fsync_dir
 from sohoa.core.paths import app_paths, private_dir
 from sohoa.outbox.errors import (
+    ItemNotEditable,
     ItemNotFound,
     ItemNotRetryable,
-    NotASignedPdf,
     QueueDiskFull,
     QueueWriteError,
     UploaderBusy,
 )
 from sohoa.outbox.listing import QueueEntry, QueueListing
 from sohoa.outbox.metadata import DocumentMetadata
+from sohoa.outbox.pdfinfo import inspect_signed_pdf
 
 __all__ = ["ItemState", "Outbox", "QueueEntry", "QueueItem", "QueueListing", "inspect_signed_pdf"]
 
@@ -114,6 +117,13 @@ class QueueItem:
         )
 
 
+def _no_room(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 64 * 1024
+    except OSError:
+        return False
+
+
 def _disk_full(e: BaseException) -> bool:
     if isinstance(e, OSError):
         return e.errno in _DISK_FULL
@@ -135,6 +145,8 @@ class Outbox:
             if "document_id" not in columns:  # a queue made before items carried their document
                 conn.execute("ALTER TABLE items ADD COLUMN document_id TEXT")
         except sqlite3.DatabaseError as e:
+            if _disk_full(e) or _no_room(self.root):  # SQLite may call a full disk an "I/O error"
+                raise DiskFullError(path=str(self.db_path)) from e
             raise QueueWriteError(path=str(self.db_path), detail=str(e)) from e
 
     def _conn(self) -> sqlite3.Connection:
@@ -185,6 +197,7 @@ class Outbox:
             fsync_dir(self.files)
             metadata.sha256, metadata.size = sha, size
             metadata.filename = metadata.filename or source.name
+            metadata.check_limits()  # what the repository would refuse, refused now
             now = time.time()
             conn = self._conn()
             with _transaction(conn):
@@ -206,6 +219,12 @@ class Outbox:
                 )
                 item_id = int(cur.lastrowid or 0)
             return item_id
+        except SoHoaError:  # the metadata or the file refused: leave nothing behind
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            if created is not None:
+                self._remove_if_unreferenced(created, sha)
+            raise
         except (OSError, sqlite3.Error) as e:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -276,12 +295,16 @@ class Outbox:
             time.time(),
         )
 
-    def release(self, item_id: int, delay: float, error: str, error_vi: str = "") -> None:
-        """Give a claimed item back after a passing failure; it is due again in ``delay`` seconds."""
+    def release(self, item_id: int, delay: float, error: str, error_vi: str = "", count: bool = True) -> None:
+        """Give a claimed item back after a passing failure; it is due again in ``delay`` seconds.
+
+        ``count=False``: the repository's failure, not the item's (its own backoff stays as is).
+        """
         self._update(
             item_id,
             "state = CASE state WHEN 'uploading' THEN 'pending' ELSE state END, claimed_by = NULL,"
-            " failures = failures + 1, next_attempt_at = ?, last_error = ?, last_error_vi = ?",
+            " failures = failures + ?, next_attempt_at = ?, last_error = ?, last_error_vi = ?",
+            1 if count else 0,
             time.time() + delay,
             error,
             error_vi or error,
@@ -323,6 +346,54 @@ class Outbox:
                 " last_error_vi = NULL, updated_at = ? WHERE id = ?",
                 (time.time(), item_id),
             )
+
+    def edit(self, item_id: int, metadata: DocumentMetadata) -> None:
+        """Replace a failed or pending item's metadata (validated by the caller); a failed item
+        goes back to pending, sent again under the same key (a refused key made no document)."""
+        conn = self._conn()
+        with _transaction(conn):
+            row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise ItemNotFound(item=item_id)
+            if row["state"] not in (ItemState.FAILED, ItemState.PENDING) or row["claimed_by"]:
+                raise ItemNotEditable(item=item_id, state=row["state"])
+            old = DocumentMetadata.from_wire(json.loads(row["metadata"]))
+            for name in ("sha256", "size", "page_count", "signer", "filename"):
+                setattr(metadata, name, getattr(metadata, name) or getattr(old, name))
+            metadata.check_limits()
+            conn.execute(
+                "UPDATE items SET dossier_code = ?, kind = ?, title = ?, metadata = ?, state = 'pending',"
+                " failures = 0, next_attempt_at = 0, last_error = NULL, last_error_vi = NULL, updated_at = ?"
+                " WHERE id = ?",
+                (
+                    metadata.dossier_code,
+                    str(metadata.kind),
+                    metadata.title,
+                    json.dumps(metadata.to_wire(), ensure_ascii=False),
+                    time.time(),
+                    item_id,
+                ),
+            )
+
+    def remove(self, item_id: int) -> bool:
+        """Delete a failed or pending item, and its file at once when no other item needs it
+        (it holds personal data). Returns whether the file was deleted."""
+        conn = self._conn()
+        with _transaction(conn):
+            row = conn.execute(
+                "SELECT state, sha256, claimed_by FROM items WHERE id = ?", (item_id,)
+            ).fetchone()
+            if row is None:
+                raise ItemNotFound(item=item_id)
+            if row["state"] not in (ItemState.FAILED, ItemState.PENDING) or row["claimed_by"]:
+                raise ItemNotEditable(item=item_id, state=row["state"])
+            conn.execute("DELETE FROM items WHERE id = ?", (item_id,))
+            still = conn.execute("SELECT 1 FROM items WHERE sha256 = ? LIMIT 1", (row["sha256"],)).fetchone()
+        if still is None:
+            self.file_path(row["sha256"]).unlink(missing_ok=True)
+            fsync_dir(self.files)
+            return True
+        return False
 
     def recover(self) -> int:
         """After a crash: free every claim (call with :meth:`uploader_lock` held). Returns the count."""
@@ -406,20 +477,6 @@ class Outbox:
             elif path.stem not in referenced and not young:
                 path.unlink(missing_ok=True)
         return n
-
-
-def inspect_signed_pdf(path: Path) -> tuple[int, str]:
-    """The page count and first signer of a signed PDF; NotASignedPdf if it is not one.
-
-    The parsing is the signing layer's one signature parser (:mod:`sohoa.signing.parse`).
-    """
-    from sohoa.signing.parse import NotASignedPdfFile
-    from sohoa.signing.parse import inspect_signed_pdf as inspect
-
-    try:
-        return inspect(path)
-    except NotASignedPdfFile as e:
-        raise NotASignedPdf(path=str(path), detail=str(e.params.get("detail", ""))) from e
 
 
 def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:

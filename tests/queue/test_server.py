@@ -66,7 +66,12 @@ def _commit(url: str, loc: str, data: bytes, key: str | None = None, **meta: obj
 def test_tus_options_and_protocol_errors(repo) -> None:
     r = requests.options(f"{repo.url}/files", timeout=10)
     assert r.status_code == 204 and r.headers["Tus-Version"] == "1.0.0"
-    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "creation-with-upload", "checksum"}
+    assert set(r.headers["Tus-Extension"].split(",")) == {
+        "creation",
+        "creation-with-upload",
+        "checksum",
+        "expiration",
+    }
     assert "sha1" in r.headers["Tus-Checksum-Algorithm"]
     r = requests.post(f"{repo.url}/files", headers={"Upload-Length": "10"}, timeout=10)
     assert r.status_code == 412 and r.json()["error"] == "tus_version"
@@ -205,8 +210,11 @@ def test_commit_refuses_with_a_clear_reason(
 
 
 def _users_file(tmp_path: Path) -> Path:
+    from reference_repository.users import add_user
+
     users = tmp_path / "users"
-    users.write_text("xa-an-phu:đúng-mật-khẩu\n")
+    add_user(users, "xa-an-phu", "đúng-mật-khẩu")
+    assert "đúng-mật-khẩu" not in users.read_text(encoding="utf-8")  # stored hashed
     return users
 
 
