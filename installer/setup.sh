@@ -81,6 +81,7 @@ install_tessdata() {
   if ! command -v npm >/dev/null; then
     say "installing nodejs and npm with apt (to fetch the better Tesseract models)"
 
+    $SUDO apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
       || die "apt-get install nodejs npm failed; it is needed once to fetch the Tesseract models."
   fi
@@ -105,6 +106,7 @@ interop=tests/queue/interop
 if [ -f "$interop/package-lock.json" ]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     say "installing node and npm with apt (for the tus interoperability tests)"
+    $SUDO apt-get update -qq || true
     $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
       || die "apt-get install nodejs npm failed: read apt's message above, then run 'make setup' again."
   fi
