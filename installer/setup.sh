@@ -80,7 +80,6 @@ install_tessdata() {
   fi
   if ! command -v npm >/dev/null; then
     say "installing nodejs and npm with apt (to fetch the better Tesseract models)"
-
     $SUDO apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm \
       || die "apt-get install nodejs npm failed; it is needed once to fetch the Tesseract models."
