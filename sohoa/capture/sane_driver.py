@@ -126,6 +126,7 @@ class SaneDriver(ScanDriver):
     """SANE scanners (USB, network, eSCL/AirScan through the ``airscan`` backend)."""
 
     name = "sane"
+    worker_kind = "SANE"  # in log lines and the fault log's name
 
     def __init__(
         self,
@@ -160,7 +161,10 @@ class SaneDriver(ScanDriver):
             self.restarts += 1
             detail = self._worker.exit_description() if self._worker else "?"
             log.warning(
-                "SANE worker had stopped (%s); starting a new one (restart %d)", detail, self.restarts
+                "%s worker had stopped (%s); starting a new one (restart %d)",
+                self.worker_kind,
+                detail,
+                self.restarts,
             )
             if on_notice:
                 on_notice(
@@ -169,17 +173,19 @@ class SaneDriver(ScanDriver):
             if self._worker:
                 self._worker.kill()
         self._unexpected_exit = False
-        self._worker = _WorkerProcess(self._config_value, self.start_timeout_s, self._fault_log())
-        log.debug("SANE worker started, pid %s", self._worker.pid)
+        self._worker = self._new_worker()
+        log.debug("%s worker started, pid %s", self.worker_kind, self._worker.pid)
         return self._worker
 
-    @staticmethod
-    def _fault_log() -> str | None:
+    def _new_worker(self) -> _WorkerProcess:
+        return _WorkerProcess(self._config_value, self.start_timeout_s, self._fault_log())
+
+    def _fault_log(self) -> str | None:
         """Where a crashing or hung worker writes its native stack (the app's log folder)."""
         try:
             from sohoa.core.paths import app_paths, private_dir
 
-            return str(private_dir(app_paths().logs) / "sane-worker-faults.log")
+            return str(private_dir(app_paths().logs) / f"{self.worker_kind.lower()}-worker-faults.log")
         except OSError:
             return None
 

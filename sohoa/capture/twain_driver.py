@@ -17,11 +17,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 
-from sohoa.capture.driver import DeviceInfo, NoticeCallback
+from sohoa.capture.driver import DeviceInfo
 from sohoa.capture.errors import DriverCrashedError, ScannerNotRespondingError, TwainMissingError
-from sohoa.capture.sane_driver import RESTARTED, SaneDriver, _WorkerProcess
+from sohoa.capture.sane_driver import SaneDriver, _WorkerProcess
 from sohoa.capture.twain_worker import PREFIX, TwainEngine, is_twain_device
-from sohoa.core.i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +64,7 @@ class TwainDriver(SaneDriver):
     """TWAIN sources (the scanner makers' Windows drivers), each session in the worker."""
 
     name = "twain"
+    worker_kind = "TWAIN"
 
     def __init__(
         self,
@@ -77,34 +77,8 @@ class TwainDriver(SaneDriver):
         super().__init__(None, timeout_s=timeout_s, start_timeout_s=start_timeout_s)
         self._twain_module = twain_module
 
-    def _ensure_worker(self, on_notice: NoticeCallback | None = None) -> _WorkerProcess:
-        if self._worker is not None and self._worker.alive():
-            return self._worker
-        if self._worker is not None or self._unexpected_exit:
-            self.restarts += 1
-            detail = self._worker.exit_description() if self._worker else "?"
-            log.warning(
-                "TWAIN worker had stopped (%s); starting a new one (restart %d)", detail, self.restarts
-            )
-            if on_notice:
-                on_notice(
-                    Text(vi=RESTARTED.vi.format(n=self.restarts), en=RESTARTED.en.format(n=self.restarts))
-                )
-            if self._worker:
-                self._worker.kill()
-        self._unexpected_exit = False
-        self._worker = _TwainWorkerProcess(self._twain_module, self.start_timeout_s, self._twain_fault_log())
-        log.debug("TWAIN worker started, pid %s", self._worker.pid)
-        return self._worker
-
-    @staticmethod
-    def _twain_fault_log() -> str | None:
-        try:
-            from sohoa.core.paths import app_paths, private_dir
-
-            return str(private_dir(app_paths().logs) / "twain-worker-faults.log")
-        except OSError:
-            return None
+    def _new_worker(self) -> _WorkerProcess:
+        return _TwainWorkerProcess(self._twain_module, self.start_timeout_s, self._fault_log())
 
     def list_devices(self) -> list[DeviceInfo]:
         return [DeviceInfo(**d) for d in self._call({"op": "list"}, "TWAIN")]
