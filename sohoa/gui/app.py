@@ -16,7 +16,7 @@ from sohoa.gui.qt_i18n import install_language
 
 log = logging.getLogger(__name__)
 
-VIEWS = ("counter", "backlog", "batch-sign", "queue", "statistics", "settings")
+VIEWS = ("counter", "backlog", "batch-sign", "queue", "statistics", "settings", "report")
 
 
 def _vietnamese_font(app: QApplication) -> None:
@@ -88,7 +88,7 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
         QMessageBox.critical(None, "SoHoa", e.message())
         return int(e.exit_code)
     window = MainWindow(ctx)
-    window.show()
+    window.show_restored()  # maximized the first time, then as the clerk left it
     QTimer.singleShot(0, lambda: log.info("window ready in %.2f s", time.perf_counter() - started))
     QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
@@ -96,14 +96,16 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
     return int(code)
 
 
-def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, int] = (1280, 860)) -> Path:
+def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, int] = (1366, 768)) -> Path:
     """Render ``view`` over demo data (in a throwaway SOHOA_HOME), save a PNG and return its path."""
     import tempfile
 
     from sohoa.gui.demo_data import fill_demo
 
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    from sohoa.gui.main_window import VIEW_CLASSES
+
+    if view not in VIEWS or view not in VIEW_CLASSES:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEW_CLASSES)}")
     target = Path(target).resolve()
     with tempfile.TemporaryDirectory(prefix="sohoa-shot-") as home:
         old = {k: os.environ.get(k) for k in ("SOHOA_HOME", "SOHOA_SYSTEM_CONFIG")}

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+SCREENS = Path(__file__).resolve().parent / "screens"
+# the commonest office-laptop screen: every UI test runs on a 1366x768 offscreen screen
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1366x768@1.json'}"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from sohoa.core.model import DocumentKind
 from sohoa.gui import services
 from sohoa.gui.dossier_form import DossierForm
 from sohoa.gui.pages import PAGE_ROLE, PageStrip, Preview
-from sohoa.gui.widgets import ErrorBox, ProgressPanel, error_text, shortcut
+from sohoa.gui.widgets import ErrorBox, ProgressPanel, error_text, message_label, shortcut
 from sohoa.gui.workers import Task, run_task
 
 
@@ -79,7 +79,7 @@ class BacklogView(QWidget):
         bottom = QHBoxLayout()
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.status = QLabel()
+        self.status = message_label()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.next_button = QPushButton(self.tr("Save and next (Ctrl+Enter)"))

@@ -19,7 +19,7 @@ from sohoa.core.config import LoadedConfig, load_config, save_setting
 from sohoa.core.errors import SoHoaError
 from sohoa.core.paths import AppPaths
 from sohoa.gui import services
-from sohoa.gui.widgets import error_text
+from sohoa.gui.widgets import error_text, message_label
 from sohoa.gui.workers import run_task
 
 
@@ -98,7 +98,7 @@ class FirstRunWizard(QWizard):
         if test:
             button = QPushButton(self.tr("Test"))
             button.setObjectName(f"test-{test}")
-            result = QLabel()
+            result = message_label()
             result.setWordWrap(True)
             self.results[test] = result
             button.clicked.connect(lambda _=False, t=test: self.run_test(t))
