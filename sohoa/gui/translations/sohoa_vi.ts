@@ -170,6 +170,10 @@
         <translation>Tra cứu theo số định danh (Ctrl+L)</translation>
     </message>
     <message>
+        <source>Preview the selected document</source>
+        <translation>Xem trước giấy tờ đã chọn</translation>
+    </message>
+    <message>
         <source>Scan</source>
         <translation>Quét</translation>
     </message>
@@ -264,6 +268,12 @@
         <translation>Đang quét trang {n}…</translation>
     </message>
     <message numerus="yes">
+        <source>Scan cancelled (đã hủy); %n page(s) kept.</source>
+        <translation>
+            <numerusform>Đã hủy lượt quét; giữ lại %n trang.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n page(s) scanned.</source>
         <translation>
             <numerusform>Đã quét %n trang.</numerusform>
@@ -274,8 +284,32 @@
         <translation>Chèn trang</translation>
     </message>
     <message>
-        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
-        <translation>Ảnh (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
+        <source>Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Ảnh và tệp PDF (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Select a found document first.</source>
+        <translation>Hãy chọn một giấy tờ tìm được trước.</translation>
+    </message>
+    <message>
+        <source>Preview: {title}</source>
+        <translation>Xem trước: {title}</translation>
+    </message>
+    <message>
+        <source>Scan or insert the pages, or attach a reused document, first.</source>
+        <translation>Hãy quét hoặc chèn trang, hoặc đính kèm giấy tờ đã có, trước.</translation>
+    </message>
+    <message>
+        <source>attached (reused)</source>
+        <translation>đã đính kèm (tái sử dụng)</translation>
+    </message>
+    <message>
+        <source>Sent: the repository has acknowledged {title}.</source>
+        <translation>Đã gửi: kho dữ liệu đã xác nhận nhận {title}.</translation>
+    </message>
+    <message>
+        <source>the document</source>
+        <translation>tài liệu</translation>
     </message>
     <message>
         <source>Importing…</source>
@@ -291,6 +325,20 @@
         <source>Recovering…</source>
         <translation>Đang khôi phục…</translation>
     </message>
+    <message numerus="yes">
+        <source>This dossier has %n page(s) and typed fields that are not finished. Discard them?</source>
+        <translation>
+            <numerusform>Hồ sơ này có %n trang và các ô đã nhập nhưng chưa hoàn tất. Bỏ hồ sơ này?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>Tiếp tục làm</translation>
+    </message>
     <message>
         <source>Enter a valid ID number first.</source>
         <translation>Hãy nhập số định danh hợp lệ trước.</translation>
@@ -300,16 +348,20 @@
         <translation>Đang tra cứu…</translation>
     </message>
     <message>
+        <source>The repository cannot be reached; showing this workstation&apos;s own documents.</source>
+        <translation>Không kết nối được kho dữ liệu; đang hiện giấy tờ đã làm trên máy này.</translation>
+    </message>
+    <message>
         <source>Nothing in the repository for this ID number.</source>
         <translation>Kho dữ liệu chưa có giấy tờ nào của số định danh này.</translation>
     </message>
     <message>
-        <source>Tick to attach this document to the dossier instead of scanning it</source>
-        <translation>Đánh dấu để đính kèm giấy tờ này vào hồ sơ thay vì quét lại</translation>
+        <source>Nothing on this workstation for this ID number.</source>
+        <translation>Máy này chưa có giấy tờ nào của số định danh này.</translation>
     </message>
     <message>
-        <source>Scan or insert the pages first.</source>
-        <translation>Hãy quét hoặc chèn trang trước.</translation>
+        <source>Tick to attach this document to the dossier instead of scanning it</source>
+        <translation>Đánh dấu để đính kèm giấy tờ này vào hồ sơ thay vì quét lại</translation>
     </message>
     <message>
         <source>No token is set up. Choose one in Settings, or finish and sign later.</source>
@@ -342,6 +394,10 @@
 </context>
 <context>
     <name>Dialogs</name>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
     <message>
         <source>Yes</source>
         <translation>Có</translation>
@@ -422,8 +478,8 @@
         <translation>Mã kết quả</translation>
     </message>
     <message>
-        <source>no limit</source>
-        <translation>không thời hạn</translation>
+        <source>Leave empty when the result has no time limit</source>
+        <translation>Để trống nếu kết quả không có thời hạn</translation>
     </message>
     <message>
         <source>Issue date</source>
@@ -575,6 +631,10 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
+        <source>Monthly report</source>
+        <translation>Báo cáo tháng</translation>
+    </message>
+    <message>
         <source>Open {view} (Ctrl+{n})</source>
         <translation>Mở {view} (Ctrl+{n})</translation>
     </message>
@@ -600,6 +660,12 @@
             <numerusform>Hàng đợi: %n tài liệu</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n failed, see the queue</source>
+        <translation>
+            <numerusform>%n lỗi, xem hàng đợi</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Upload failed</source>
         <translation>Gửi không thành công</translation>
@@ -619,12 +685,32 @@
         <translation>Đóng</translation>
     </message>
     <message>
+        <source>Open the queue to see why, then call {contact}.</source>
+        <translation>Mở hàng đợi để xem lý do, rồi gọi {contact}.</translation>
+    </message>
+    <message>
+        <source>Open the queue to see why, then call the provincial repository&apos;s support desk.</source>
+        <translation>Mở hàng đợi để xem lý do, rồi gọi bộ phận hỗ trợ của kho dữ liệu tỉnh.</translation>
+    </message>
+    <message>
         <source>Unfinished batch</source>
         <translation>Lượt quét chưa xong</translation>
     </message>
     <message>
-        <source>SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). Continue with these pages?</source>
-        <translation>SoHoa bị đóng khi đang quét trên {device} (bắt đầu lúc {created}, còn giữ {pages} trang). Tiếp tục với các trang này?</translation>
+        <source>SoHoa stopped unexpectedly during a dossier started {created} ({pages} pages kept). Restore these pages and the form?</source>
+        <translation>SoHoa đã dừng đột ngột khi đang làm hồ sơ bắt đầu lúc {created} (còn giữ {pages} trang). Khôi phục các trang và biểu mẫu?</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Khôi phục</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Quit SoHoa</source>
+        <translation>Thoát SoHoa</translation>
     </message>
     <message>
         <source>Work in progress</source>
@@ -711,6 +797,291 @@
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Drive</source>
+        <translation>Ổ đĩa</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+</context>
+<context>
+    <name>QCalendarWidget</name>
+    <message>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Choose</source>
+        <translation>&amp;Chọn</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Xóa</translation>
+    </message>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Tìm trong:</translation>
+    </message>
+    <message>
+        <source>&amp;New Folder</source>
+        <translation>Thư mục &amp;mới</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation>Đổi &amp;tên</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <source>All Files (*)</source>
+        <translation>Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Lùi</translation>
+    </message>
+    <message>
+        <source>Change to detail view mode</source>
+        <translation>Xem chi tiết</translation>
+    </message>
+    <message>
+        <source>Change to list view mode</source>
+        <translation>Xem danh sách</translation>
+    </message>
+    <message>
+        <source>Create New Folder</source>
+        <translation>Tạo thư mục mới</translation>
+    </message>
+    <message>
+        <source>Create a New Folder</source>
+        <translation>Tạo một thư mục mới</translation>
+    </message>
+    <message>
+        <source>Detail View</source>
+        <translation>Xem chi tiết</translation>
+    </message>
+    <message>
+        <source>Directories</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>Directory:</source>
+        <translation>Thư mục:</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>&amp;Tên tệp:</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Loại tệp:</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>Tiến</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Go forward</source>
+        <translation>Đi tiếp</translation>
+    </message>
+    <message>
+        <source>Go to the parent directory</source>
+        <translation>Lên thư mục cha</translation>
+    </message>
+    <message>
+        <source>List View</source>
+        <translation>Xem danh sách</translation>
+    </message>
+    <message>
+        <source>List of places and bookmarks</source>
+        <translation>Danh sách nơi lưu và dấu trang</translation>
+    </message>
+    <message>
+        <source>Parent Directory</source>
+        <translation>Thư mục cha</translation>
+    </message>
+    <message>
+        <source>Show &amp;hidden files</source>
+        <translation>Hiện tệp &amp;ẩn</translation>
+    </message>
+    <message>
+        <source>Sidebar</source>
+        <translation>Thanh bên</translation>
+    </message>
+    <message>
+        <source>New Folder</source>
+        <translation>Thư mục mới</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>Lưu thành</translation>
+    </message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message>
+        <source>Computer</source>
+        <translation>Máy tính</translation>
+    </message>
+    <message>
+        <source>Date Modified</source>
+        <translation>Ngày sửa</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Kích thước</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Loại</translation>
+    </message>
+</context>
+<context>
+    <name>QLineEdit</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Làm lại</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>&amp;Cắt</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Sao chép</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>&amp;Dán</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <source>Select All</source>
+        <translation>Chọn tất cả</translation>
+    </message>
+</context>
+<context>
+    <name>QPlatformTheme</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Có</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Áp dụng</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Trợ giúp</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+</context>
+<context>
+    <name>QWizard</name>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Quay lại</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Tiếp &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Hoàn tất</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Go Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Xác nhận</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Trợ giúp</translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message>
         <source>Upload queue</source>
@@ -768,6 +1139,12 @@
         <source>%n document(s) waiting to be sent.</source>
         <translation>
             <numerusform>%n tài liệu đang chờ gửi.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) failed: select one and read its reason.</source>
+        <translation>
+            <numerusform>%n tài liệu gửi lỗi: chọn một tài liệu để đọc lý do.</numerusform>
         </translation>
     </message>
     <message>
