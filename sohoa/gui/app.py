@@ -101,7 +101,6 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
     import tempfile
 
     from sohoa.gui.demo_data import fill_demo
-
     from sohoa.gui.main_window import VIEW_CLASSES
 
     if view not in VIEWS or view not in VIEW_CLASSES:

@@ -62,6 +62,8 @@ class CounterView(QWidget):
         self.current_doc = ""
         self.journal: object | None = None  # this dossier's crash-recovery journal (pages + state)
         self.cancelled = False
+        self._cancel_at = 0
+        self.dropped: list[services.ScannedPage] = []  # pages that landed after Esc (deleted)
         self._state_timer = QTimer(self)  # the editing state is saved shortly after each change
         self._state_timer.setSingleShot(True)
         self._state_timer.setInterval(300)
@@ -230,6 +232,7 @@ class CounterView(QWidget):
     def cancel(self) -> None:
         if self.task is not None and self.task.running:
             self.cancelled = True
+            self._cancel_at = self.pages.count()
             self.task.cancel()
             self.progress.label.setText(self.tr("Cancelling…"))
             self.progress.cancel_button.setEnabled(False)
@@ -322,6 +325,10 @@ class CounterView(QWidget):
 
         def item(page: object) -> None:
             assert isinstance(page, services.ScannedPage)
+            if self.cancelled and self.pages.count() > self._cancel_at:
+                # Esc: the page in flight is kept, pages the feeder pulled after it are dropped
+                self.dropped.append(page)
+                return
             if page.dossier_code and not self.form.code.text():
                 self.form.fill(code=page.dossier_code)  # the receipt slip's barcode
             if replace_row is not None:
@@ -345,7 +352,14 @@ class CounterView(QWidget):
 
     def _scan_done(self, pages: list[services.ScannedPage]) -> None:
         if self.cancelled:  # the clerk pressed Esc: the pages so far are kept, the feeder stopped
-            self.result_label.setText(self.tr("Scan cancelled (đã hủy); %n page(s) kept.", "", len(pages)))
+            dropped, self.dropped = self.dropped, []
+            for page in dropped:  # never shown, never kept: not offered by the recovery either
+                for f in (page.file, page.thumb, page.preview):
+                    f.unlink(missing_ok=True)
+            self.save_state()
+            self.result_label.setText(
+                self.tr("Scan cancelled (đã hủy); %n page(s) kept.", "", self.pages.count())
+            )
             self.result_label.setStyleSheet("color: #b3261e;")
             return
         self.result_label.setText(self.tr("%n page(s) scanned.", "", len(pages)))
