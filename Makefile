@@ -42,3 +42,6 @@ screenshots: setup  ## a PNG of each view (demo data) under Xvfb, into docs/scre
 
 clean:
 	rm -rf build dist demo-output .pytest_cache
+
+scenario: setup   ## a working day through the real widgets under Xvfb at 1366x768; screenshots into scenario-output/
+	@xvfb-run -a -s "-screen 0 1366x768x24" $(PY) scenario/run_day.py scenario-output

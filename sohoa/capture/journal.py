@@ -46,8 +46,19 @@ def _process_started(pid: int) -> float | None:
         return None
 
 
+_CLAIMED: set[str] = set()  # journal folders this process is working on (never offered back to it)
+
+
 class Journal:
     """The open journal of one batch. Append-only; each line is fsynced before returning."""
+
+    def claim(self) -> Journal:
+        """This process holds the batch (the app's open dossier): :func:`find_unfinished` skips it."""
+        _CLAIMED.add(str(self.folder.resolve()))
+        return self
+
+    def release(self) -> None:
+        _CLAIMED.discard(str(self.folder.resolve()))
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -115,6 +126,7 @@ class Journal:
 
     def remove(self) -> None:
         """The batch is finished (or discarded): forget it."""
+        self.release()
         shutil.rmtree(self.folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             fsync_dir(self.folder.parent)
@@ -226,7 +238,7 @@ def find_unfinished(root: Path | None = None, verify: bool = True) -> list[Recov
         if batch is None:
             log.warning("recovery folder %s has no readable journal; left alone", folder.name)
             continue
-        if _owner_alive(batch.header):
+        if _owner_alive(batch.header) or str(folder.resolve()) in _CLAIMED:
             continue
         found.append(batch)
     return found

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         if screen is not None and (self.width() > screen.width() or self.height() > screen.height()):
             maximized = True  # saved on a bigger screen
         if maximized or geometry is None:
+            if screen is not None:  # without a window manager (Xvfb, kiosks) maximizing does nothing
+                self.setGeometry(screen)
             self.showMaximized()
         else:
             self.show()

@@ -53,10 +53,11 @@ def test_discard_clears_journal_and_every_field(window, qtbot, tmp_path: Path, c
 
     counter = _counter_with_work(window, qtbot, tmp_path)
     counter.save_state()
-    assert find_unfinished(ctx.paths.recovery)  # the work is journaled...
+    journal = counter.journal
+    assert journal is not None and journal.exists  # the work is journaled...
     answer_modal(qtbot, _click("Bỏ"))
     assert counter.new_dossier() is True
-    assert find_unfinished(ctx.paths.recovery) == []  # ...and a discard leaves nothing to offer
+    assert not journal.exists and find_unfinished(ctx.paths.recovery) == []  # ...a discard leaves nothing
     assert counter.pages.count() == 0
     assert counter.form.owner_type_value() == OwnerType.PERSON.value  # the owner type is reset too
     assert not counter.form.has_input()
@@ -94,7 +95,7 @@ def test_crash_journal_restores_form_splits_rotation_and_dpi(window, qtbot, tmp_
     counter.pages.move_page(0, 1)  # the clerk reordered
     order = [p.file.name for p in counter.pages.pages()]
     counter.save_state()  # what the debounce timer does after each change
-    # a crash: the window never closes; a new app start finds the journal
+    counter.journal.release()  # a crash: this process no longer holds it; a new start finds it
     batches = services.unfinished_batches(ctx)
     assert len(batches) == 1
     fresh = CounterView(ctx, window)
@@ -114,7 +115,8 @@ def test_crash_journal_restores_form_splits_rotation_and_dpi(window, qtbot, tmp_
 def test_recovery_dialog_defaults_to_restoring(window, qtbot, tmp_path: Path, ctx) -> None:  # type: ignore[no-untyped-def]
     counter = _counter_with_work(window, qtbot, tmp_path)
     counter.save_state()
-    counter.journal = None  # as if the app had crashed: the journal stays on disk
+    counter.journal.release()  # as if the app had crashed: the journal stays on disk
+    counter.journal = None
     seen: dict[str, str] = {}
 
     def fill(dialog) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ def open_dossier_journal(ctx: AppContext, page_dir: Path) -> Any:
     """A new journal for one dossier (pages live in ``page_dir``, outside the recovery folder)."""
     from sohoa.capture.journal import Journal
 
-    return Journal.create("", {}, page_dir, root=ctx.paths.recovery, extra={"kind": "dossier"})
+    return Journal.create("", {}, page_dir, root=ctx.paths.recovery, extra={"kind": "dossier"}).claim()
 
 
 def page_state(page: ScannedPage) -> dict[str, Any]:
@@ -89,4 +89,4 @@ def restore_dossier(ctx: AppContext, batch: UnfinishedBatch) -> RestoredDossier:
         pages.append(_ui_page(ctx, scanned.path, scanned.dpi, scanned.mode, False))
     if lost:
         log.warning("recovery %s: %d page file(s) missing", raw.batch_id, lost)
-    return RestoredDossier(pages, state, Journal(raw.folder), lost + len(raw.lost))
+    return RestoredDossier(pages, state, Journal(raw.folder).claim(), lost + len(raw.lost))

@@ -12,6 +12,22 @@
         <translation>Quét cả xấp (F5)</translation>
     </message>
     <message>
+        <source>Import files… (Ctrl+O)</source>
+        <translation>Nhập tệp… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Import a folder… (Ctrl+Shift+O)</source>
+        <translation>Nhập cả thư mục… (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Separator sheet (PDF)…</source>
+        <translation>Tờ phân cách (PDF)…</translation>
+    </message>
+    <message>
+        <source>Print this sheet between the results of a stack</source>
+        <translation>In tờ này và đặt giữa các kết quả trong một xấp</translation>
+    </message>
+    <message>
         <source>Documents</source>
         <translation>Tài liệu</translation>
     </message>
@@ -30,6 +46,34 @@
     <message>
         <source>Scanning page {n}…</source>
         <translation>Đang quét trang {n}…</translation>
+    </message>
+    <message>
+        <source>Import files</source>
+        <translation>Nhập tệp</translation>
+    </message>
+    <message>
+        <source>Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Ảnh và tệp PDF (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Đang nhập…</translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation>Nhập cả thư mục</translation>
+    </message>
+    <message>
+        <source>Save the separator sheet</source>
+        <translation>Lưu tờ phân cách</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Separator sheet saved to {path}; print it.</source>
+        <translation>Đã lưu tờ phân cách vào {path}; hãy in ra.</translation>
     </message>
     <message numerus="yes">
         <source>Document {n} · %n page(s)</source>

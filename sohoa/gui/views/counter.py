@@ -731,6 +731,7 @@ class CounterView(QWidget):
         self.next_number = 1000
         if not keep_result:
             self.result_label.clear()
+        self._update_summary()
         self.form.code.setFocus()
         return True
 
