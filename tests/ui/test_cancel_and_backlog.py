@@ -70,3 +70,32 @@ def test_typed_dates_and_tab_to_the_next_field(window, qtbot) -> None:  # type: 
     assert not field.hasFocus()  # Tab left the date field
     assert backlog.form.document().issue_date.isoformat() == "2019-03-15"
     assert backlog.form.document().valid_until is None  # left empty: no time limit
+
+
+def test_wizard_guides_and_asks_before_quitting(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sohoa.core.config import load_config
+    from sohoa.gui.views.wizard import FirstRunWizard
+    from sohoa.signing.softhsm import create_token
+    from tests.ui.conftest import answer_modal
+
+    token = create_token(tmp_path / "token", label="SoHoa Quay 2")
+    wizard = FirstRunWizard(ctx.paths)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.page(wizard.pageIds()[0]).objectName() == "intro"
+    assert any(wizard.page(i).objectName() == "storage" for i in wizard.pageIds())
+    # the token test fills in the token it found
+    module = wizard.fields_["signing.pkcs11_module"]
+    module.setEditText(token.module)
+    wizard.run_test("signing")
+    qtbot.waitUntil(lambda: wizard.fields_["signing.token_label"].text() == "SoHoa Quay 2", timeout=30000)
+    # "Hủy" asks; "Không" keeps the wizard open
+    answer_modal(qtbot, lambda d: next(b for b in d.buttons() if b.text() == "Không").click())
+    wizard.reject()
+    assert wizard.isVisible()
+    wizard.fields_["general.clerk_name"].setText("Lê Văn Cường")
+    wizard.fields_["repository.url"].setText("kho.tinh.gov.vn")  # typed without a scheme
+    wizard.accept()
+    settings = load_config().settings
+    assert settings.repository.url == "https://kho.tinh.gov.vn"
+    assert settings.general.clerk_name == "Lê Văn Cường"

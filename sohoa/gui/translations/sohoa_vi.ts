@@ -580,6 +580,10 @@
         <translation>Hủy</translation>
     </message>
     <message>
+        <source>SoHoa scans the dossiers received at the counter, turns them into signed PDF/A files and sends them to the provincial repository. These few pages set up this workstation: who works here, the scanner, the signing token, where files are kept and the repository. Each page has a Test button; everything can be changed later in Settings.</source>
+        <translation>SoHoa quét hồ sơ tiếp nhận tại quầy, chuyển thành tệp PDF/A có ký số và gửi lên kho dữ liệu của tỉnh. Vài trang sau đây thiết lập máy này: ai làm việc ở đây, máy quét, token ký số, nơi lưu tệp và kho dữ liệu. Mỗi trang có nút Thử; mọi thứ đều sửa lại được trong Cài đặt.</translation>
+    </message>
+    <message>
         <source>Language and agency</source>
         <translation>Ngôn ngữ và cơ quan</translation>
     </message>
@@ -592,8 +596,24 @@
         <translation>Tên cơ quan</translation>
     </message>
     <message>
+        <source>Your name (shown in statistics)</source>
+        <translation>Họ tên của bạn (hiện trong thống kê)</translation>
+    </message>
+    <message>
+        <source>Offer the test scanner (for training, no paper needed)</source>
+        <translation>Dùng máy quét thử (để tập huấn, không cần giấy)</translation>
+    </message>
+    <message>
         <source>Scanner</source>
         <translation>Máy quét</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Tập huấn</translation>
+    </message>
+    <message>
+        <source>Other token driver</source>
+        <translation>Trình điều khiển token khác</translation>
     </message>
     <message>
         <source>Token</source>
@@ -614,6 +634,14 @@
     <message>
         <source>User name</source>
         <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Where files are kept</source>
+        <translation>Nơi lưu tệp</translation>
+    </message>
+    <message>
+        <source>Scanned pages, signed documents and the upload queue are kept in {folder}, readable by this Windows/Linux account only. Keep at least 5 GB free there.</source>
+        <translation>Trang đã quét, tài liệu đã ký và hàng đợi gửi được lưu tại {folder}, chỉ tài khoản Windows/Linux này đọc được. Hãy để trống ở đó ít nhất 5 GB.</translation>
     </message>
     <message>
         <source>Locked by the administrator</source>
@@ -642,6 +670,14 @@
     <message>
         <source>The repository does not answer.</source>
         <translation>Kho dữ liệu không phản hồi.</translation>
+    </message>
+    <message>
+        <source>Quit the setup</source>
+        <translation>Thoát thiết lập</translation>
+    </message>
+    <message>
+        <source>Quit without saving? SoHoa will ask these questions again at the next start.</source>
+        <translation>Thoát mà không lưu? Lần mở sau SoHoa sẽ hỏi lại các câu này.</translation>
     </message>
 </context>
 <context>
