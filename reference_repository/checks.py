@@ -10,26 +10,41 @@ pyHanko (intact, trusted, covering the whole file).
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sohoa.core.errors import SoHoaError
 from sohoa.core.fsutil import sha256_file
+from sohoa.core.i18n import Text
 
 log = logging.getLogger(__name__)
 
 
-class Rejected(Exception):
-    """A document the repository refuses, with a machine code and reasons in both languages."""
+class Rejected(SoHoaError):
+    """A document the repository refuses, with a machine code and reasons in both languages.
+
+    A core error, so it crosses the check pool's process boundary in the core's one wire form.
+    """
 
     def __init__(self, status: int, code: str, en: str, vi: str) -> None:
-        super().__init__(en)
-        self.status, self.code, self.en, self.vi = status, code, en, vi
+        super().__init__(Text(vi=vi, en=en), status=status, code=code)
 
-    def __reduce__(self) -> tuple[type[Rejected], tuple[int, str, str, str]]:
-        # raised in a worker process: must cross the process boundary intact
-        return (Rejected, (self.status, self.code, self.en, self.vi))
+    @property
+    def status(self) -> int:
+        return int(self.params["status"])
+
+    @property
+    def code(self) -> str:
+        return str(self.params["code"])
+
+    @property
+    def en(self) -> str:
+        return self.text.en
+
+    @property
+    def vi(self) -> str:
+        return self.text.vi
 
 
 @dataclass(frozen=True)
@@ -37,15 +52,6 @@ class Findings:
     page_count: int
     signer: str
     pdfa: str  # e.g. "2b (revision before the first signature)"
-
-
-def _unsigned_revision(data: bytes, reader: object, signed_revision: int) -> bytes:
-    """The bytes of the revision just before ``signed_revision`` (up to and including its %%EOF)."""
-    start = reader.xrefs.get_startxref_for_revision(signed_revision - 1)  # type: ignore[attr-defined]
-    eof = data.find(b"%%EOF", start)
-    if eof < 0:
-        raise ValueError("no %%EOF after the last unsigned revision")
-    return data[: eof + len(b"%%EOF")]
 
 
 def _checksum_mismatch() -> Rejected:
@@ -76,36 +82,36 @@ def check_checksum_only(path: Path, declared_sha256: str) -> Findings:
 
 
 def check_document(data: bytes, trust_roots: list[object]) -> Findings:
-    """Run the content checks on a complete upload's bytes; raise :class:`Rejected` with the reason."""
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
+    """Run the content checks on a complete upload's bytes; raise :class:`Rejected` with the reason.
+
+    The signatures are found by the signing layer's one parser (:mod:`sohoa.signing.parse`, the
+    one module of the app this server imports besides the core); the server's own policy (PDF/A of
+    the unsigned revision, trust, coverage) is here.
+    """
     from pyhanko.sign.validation import SignatureCoverageLevel, ValidationContext, validate_pdf_signature
 
     from sohoa.core.pdfa_check import validate_pdfa
+    from sohoa.signing.parse import NotASignedPdfFile, parse_signed_pdf
 
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
-    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+        parsed = parse_signed_pdf(data)
+    except NotASignedPdfFile as e:
+        if e.reason == "not_signed":
+            raise Rejected(
+                422,
+                "not_signed",
+                "the document carries no digital signature; sign it before sending",
+                "tài liệu chưa có chữ ký số; hãy ký trước khi gửi",
+            ) from e
+        detail = e.params.get("detail", "")
         raise Rejected(
             422,
             "not_pdf",
-            f"the file is not a readable PDF ({e})",
-            f"tệp không phải là PDF đọc được ({e})",
+            f"the file is not a readable PDF ({detail})",
+            f"tệp không phải là PDF đọc được ({detail})",
         ) from e
-    if not signatures:
-        raise Rejected(
-            422,
-            "not_signed",
-            "the document carries no digital signature; sign it before sending",
-            "tài liệu chưa có chữ ký số; hãy ký trước khi gửi",
-        )
-    first = min(signatures, key=lambda s: s.signed_revision)
-    try:
-        base = _unsigned_revision(data, reader, first.signed_revision) if first.signed_revision > 0 else b""
-    except (ValueError, KeyError, IndexError) as e:
-        log.info("cannot find the unsigned revision: %s", e)
-        base = b""
+    signatures = parsed.signatures
+    base = parsed.unsigned_revision()
     if not base:
         raise Rejected(
             422,
@@ -123,14 +129,12 @@ def check_document(data: bytes, trust_roots: list[object]) -> Findings:
             f"tài liệu không đạt chuẩn PDF/A-2b ({problems})",
         )
     context = ValidationContext(trust_roots=trust_roots, allow_fetching=False, revocation_mode="soft-fail")
-    signer = ""
-    last = max(signatures, key=lambda s: s.signed_revision)
+    last = signatures[-1]
     last_coverage = None
     for sig in signatures:
         status = validate_pdf_signature(sig, context)
         if sig is last:
             last_coverage = status.coverage
-        signer = signer or sig.signer_cert.subject.human_friendly
         if not status.intact or not status.valid:
             raise Rejected(
                 422,
@@ -152,18 +156,14 @@ def check_document(data: bytes, trust_roots: list[object]) -> Findings:
             "content was added after the last signature",
             "có nội dung được thêm vào sau chữ ký cuối cùng",
         )
-    pages = _page_count(reader)
-    return Findings(page_count=pages, signer=signer, pdfa="2b (revision before the first signature)")
-
-
-def _page_count(reader: object) -> int:
-    """The page count from the parser already open (no second parse of the file)."""
     try:
-        return int(reader.root["/Pages"]["/Count"])  # type: ignore[attr-defined]
-    except (KeyError, TypeError, ValueError) as e:
-        raise Rejected(
-            422, "not_pdf", f"the file has no page tree ({e})", f"tệp không có cây trang ({e})"
-        ) from e
+        pages = parsed.page_count
+    except NotASignedPdfFile as e:
+        detail = e.params.get("detail", "")
+        raise Rejected(422, "not_pdf", f"the file has {detail}", f"tệp không có cây trang ({detail})") from e
+    return Findings(
+        page_count=pages, signer=parsed.first_signer(), pdfa="2b (revision before the first signature)"
+    )
 
 
 def load_trust_roots(paths: list[Path]) -> list[object]:

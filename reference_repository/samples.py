@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from sohoa.processing.pdfa import srgb_profile
+from sohoa.core.icc import srgb_profile
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ import shutil
 from pathlib import Path
 
 from sohoa.capture.driver import (
-    CancelToken,
     NoticeCallback,
     PageCallback,
     ProgressCallback,
@@ -27,6 +26,7 @@ from sohoa.capture.errors import FeederEmptyError, ScanError
 from sohoa.capture.journal import Journal
 from sohoa.capture.settings import ScanSettings
 from sohoa.core.fsutil import atomic_output
+from sohoa.core.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class ScanBatch:
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        cancel: CancelToken | None = None,
+        cancel: Progress | None = None,
     ) -> ScanOutcome:
         """One session, appended to the batch. Errors keep (and report) every page so far.
 
@@ -113,7 +113,7 @@ class ScanBatch:
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        cancel: CancelToken | None = None,
+        cancel: Progress | None = None,
     ) -> ScanOutcome:
         """Start sessions until the batch holds ``total`` pages or the feeder stays empty."""
         reason = "max-pages"

@@ -3,14 +3,13 @@
 A driver lists devices, reports what a device can do, and scans with settings into a
 folder, one page file at a time: ``on_page`` is called as soon as each page file is
 complete on disk (so the processing stage can start at once), ``on_progress`` while a
-page is being read, and a :class:`CancelToken` stops the scan from any thread. The UI
+page is being read, and a ``cancel`` (the core's :class:`~sohoa.core.progress.Progress`) stops the scan from any thread. The UI
 calls this from a worker thread (QThread); nothing here touches Qt.
 """
 
 from __future__ import annotations
 
 import abc
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from sohoa.capture.settings import ScanSettings
 from sohoa.core.i18n import Text
+from sohoa.core.progress import Progress, Reporter
 
 
 @dataclass(frozen=True)
@@ -93,21 +93,12 @@ class ScannedPage:
         return cls(**known)
 
 
-class CancelToken:
-    """Set from any thread (a Cancel button) to stop a scan; pages so far are kept."""
+class CancelToken(Reporter):
+    """The core progress/cancel contract (:mod:`sohoa.core.progress`) as a scan's stop button.
 
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def wait(self, timeout: float) -> bool:
-        return self._event.wait(timeout)
+    Drivers accept any :class:`sohoa.core.progress.Progress` as ``cancel``; this class is the
+    ready-made one (``cancel()`` from any thread; pages so far are kept).
+    """
 
 
 PageCallback = Callable[[ScannedPage], None]
@@ -147,7 +138,7 @@ class ScanDriver(abc.ABC):
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        cancel: CancelToken | None = None,
+        cancel: Progress | None = None,
     ) -> ScanOutcome:
         """Scan one session (the feeder until empty or ``max_pages``; one flatbed page).
 

@@ -3,8 +3,8 @@
 Every class carries a Vietnamese and English sentence saying what happened and what
 to do. Errors raised during a batch keep the pages scanned so far in ``pages`` (never
 lost: they are on disk and in the recovery journal). The SANE worker process raises
-these same classes; they cross the process boundary as ``(class name, params)``
-(see :func:`to_wire` / :func:`from_wire`).
+these same classes; they cross the process boundary in the core's one wire form
+(:func:`sohoa.core.errors.to_wire` / :func:`~sohoa.core.errors.from_wire`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sohoa.core.errors import DeviceError, ExitCode, InputError, MissingDependencyError, ValidationError
+from sohoa.core.errors import from_wire as core_from_wire
+from sohoa.core.errors import to_wire as core_to_wire
 from sohoa.core.i18n import Text
 
 
@@ -228,9 +230,10 @@ def from_sane_message(message: str, device: str, *, opening: bool = False, count
 
 
 def to_wire(error: ScanError) -> dict[str, Any]:
-    return {"cls": type(error).__name__, "params": error.params}
+    """The core's one wire form (:func:`sohoa.core.errors.to_wire`)."""
+    return core_to_wire(error)
 
 
 def from_wire(data: dict[str, Any]) -> ScanError:
-    cls = _WIRE.get(str(data.get("cls")), ScanError)
-    return cls(**dict(data.get("params") or {}))
+    error = core_from_wire(data)
+    return error if isinstance(error, ScanError) else ScanError(detail=str(error))

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sohoa.capture.driver import CancelToken, PageCallback, ScannedPage
+from sohoa.capture.driver import PageCallback, ScannedPage
 from sohoa.capture.errors import ScanCancelledError, UnsupportedImportError
 from sohoa.core.fsutil import atomic_output, sha256_file
+from sohoa.core.progress import Progress, wait_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def import_files(
     *,
     first_index: int = 1,
     on_page: PageCallback | None = None,
-    cancel: CancelToken | None = None,
+    cancel: Progress | None = None,
 ) -> list[ScannedPage]:
     """Import files in the given order as pages ``page-NNN`` in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -161,7 +162,7 @@ def import_files(
             index += 1
             if on_page:
                 on_page(page)
-            if cancel is not None and cancel.cancelled:
+            if cancel is not None and cancel.is_cancelled():
                 raise ScanCancelledError(device=str(path)).keep_pages(pages)
     return pages
 
@@ -228,9 +229,9 @@ class FolderWatcher:
             n += 1
         path.replace(target)
 
-    def watch(self, cancel: CancelToken, poll_s: float = 1.0) -> list[ScannedPage]:
+    def watch(self, cancel: Progress, poll_s: float = 1.0) -> list[ScannedPage]:
         """Poll until ``cancel`` is set (run it in a worker thread); returns every page imported."""
-        while not cancel.cancelled:
+        while not cancel.is_cancelled():
             self.poll_once()
-            cancel.wait(poll_s)
+            wait_cancelled(cancel, poll_s)
         return list(self.pages)

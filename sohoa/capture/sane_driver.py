@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.capture.driver import (
-    CancelToken,
     Capabilities,
     DeviceInfo,
     NoticeCallback,
@@ -40,6 +39,7 @@ from sohoa.capture.errors import (
 )
 from sohoa.capture.settings import ScanSettings
 from sohoa.core.i18n import Text
+from sohoa.core.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -210,13 +210,13 @@ class SaneDriver(ScanDriver):
 
     # --- requests -------------------------------------------------------------
     def _events(
-        self, worker: _WorkerProcess, device: str, cancel: CancelToken | None, timeout_s: float
+        self, worker: _WorkerProcess, device: str, cancel: Progress | None, timeout_s: float
     ) -> Iterator[dict[str, Any]]:
         """Yield the worker's events; enforce the inactivity timeout; forward a cancel."""
         last = time.monotonic()
         cancel_sent_at: float | None = None
         while True:
-            if cancel is not None and cancel.cancelled and cancel_sent_at is None:
+            if cancel is not None and cancel.is_cancelled() and cancel_sent_at is None:
                 worker.cancel.set()
                 cancel_sent_at = time.monotonic()
             try:
@@ -295,13 +295,13 @@ class SaneDriver(ScanDriver):
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        cancel: CancelToken | None = None,
+        cancel: Progress | None = None,
     ) -> ScanOutcome:
         settings.validated()
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         pages: list[ScannedPage] = []
-        if cancel is not None and cancel.cancelled:
+        if cancel is not None and cancel.is_cancelled():
             raise ScanCancelledError(device=device)
         worker = self._ensure_worker(on_notice)
         worker.cancel.clear()

@@ -436,7 +436,7 @@ def worker_main(
             elif op == "ping":
                 worker.send("result", value=os.getpid())
             else:
-                worker.send("error", cls="ScanError", params={"detail": f"unknown request {op!r}"})
+                worker.send("error", **to_wire(ScanError(detail=f"unknown request {op!r}")))
         except ScanError as e:
             worker.send("error", **to_wire(e))
         except (BrokenPipeError, EOFError):
@@ -444,8 +444,7 @@ def worker_main(
         except Exception as e:  # report, keep serving: the parent decides what to do
             worker.send(
                 "error",
-                cls="ScanError",
-                params={"device": req.get("device", "?"), "detail": f"{type(e).__name__}: {e}"},
+                **to_wire(ScanError(device=req.get("device", "?"), detail=f"{type(e).__name__}: {e}")),
             )
     with contextlib.suppress(Exception):
         worker.sane.exit()

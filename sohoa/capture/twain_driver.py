@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.capture.driver import (
-    CancelToken,
     Capabilities,
     DeviceInfo,
     NoticeCallback,
@@ -45,6 +44,7 @@ from sohoa.capture.errors import (
 )
 from sohoa.capture.settings import PAPER_MM, ScanSettings
 from sohoa.core.fsutil import atomic_output
+from sohoa.core.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ class TwainDriver(ScanDriver):
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        cancel: CancelToken | None = None,
+        cancel: Progress | None = None,
     ) -> ScanOutcome:
         settings.validated()
         tw = self.tw
@@ -258,7 +258,7 @@ class TwainDriver(ScanDriver):
         limit = settings.max_pages or (None if settings.uses_feeder else 1)
 
         def before(_info: dict[str, Any]) -> str:
-            if cancel is not None and cancel.cancelled:
+            if cancel is not None and cancel.is_cancelled():
                 state["cancelled"] = True
                 raise tw.exceptions.CancelAll
             bmp = out_dir / f".{page_name(state['index'])}.bmp"
@@ -274,7 +274,7 @@ class TwainDriver(ScanDriver):
             if on_page:
                 on_page(page)
             state["index"] += 1
-            if cancel is not None and cancel.cancelled:
+            if cancel is not None and cancel.is_cancelled():
                 state["cancelled"] = True
                 raise tw.exceptions.CancelAll
             if limit is not None and len(pages) >= limit and more:

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "sohoa.cli.doctor",
     "sohoa.cli.demo",
     "sohoa.cli.gui",
+    "sohoa.cli.dossier",
 ]
 
 _UNEXPECTED = Text(
@@ -50,13 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:  # a command not built yet in this checkout
-                continue
-            raise
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -82,11 +82,13 @@ def run(args: argparse.Namespace) -> int:
         result_code=args.result_code,
     )
 
-    def progress(done: int, total: int, page: object) -> None:
+    from sohoa.core.progress import Reporter
+
+    def progress(done: int, total: int, _note: str) -> None:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    report = process_document(args.inputs, args.out, options, metadata, progress=progress)
+    report = process_document(args.inputs, args.out, options, metadata, progress=Reporter(progress))
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.report:

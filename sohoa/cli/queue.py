@@ -159,17 +159,17 @@ def run_login(args: argparse.Namespace) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     from sohoa.core.paths import app_paths
+    from sohoa.core.progress import Reporter
     from sohoa.outbox.outbox import Outbox
-    from sohoa.outbox.stats import count_upload
     from sohoa.outbox.sync import run_sync as sync
     from sohoa.outbox.uploader import SyncEvent, raise_if_offline
 
     box = Outbox()
     store_file = app_paths().ensure().store_file
 
-    def show(event: SyncEvent) -> None:
+    def show(event: object) -> None:
+        assert isinstance(event, SyncEvent)
         if event.kind == "acknowledged":
-            count_upload(store_file, box, event.item_id)
             print(
                 tr(Text(vi="mục {id}: đã được kho xác nhận", en="item {id}: acknowledged"), id=event.item_id)
             )
@@ -184,7 +184,13 @@ def run_sync(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     try:
-        report = sync(_settings().repository, once=args.once, outbox=box, on_event=show)
+        report = sync(
+            _settings().repository,
+            once=args.once,
+            outbox=box,
+            progress=Reporter(on_item=show),
+            store_file=store_file,
+        )
     finally:
         box.close()
     print(

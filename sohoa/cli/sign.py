@@ -145,8 +145,10 @@ def _list(module: str) -> int:
 def run_sign(args: argparse.Namespace) -> int:
     from sohoa.core.config import load_config
     from sohoa.core.errors import ExitCode, InputError
+    from sohoa.core.progress import Reporter
     from sohoa.signing.batch import DocumentResult, sign_documents
     from sohoa.signing.certs import load_trust_roots, validation_context
+    from sohoa.signing.options import TokenChoice
     from sohoa.signing.pades import SignOptions, extend_pdf
 
     settings = load_config().settings
@@ -156,52 +158,53 @@ def run_sign(args: argparse.Namespace) -> int:
         return _list(module)
     if not args.pdfs:
         raise InputError(path="-", detail="no PDF file given")
-    roots = tuple(load_trust_roots([*cfg.trust_roots, *args.trust]))
     tsa = args.tsa if args.tsa is not None else cfg.timestamp_url
     if args.extend:
+        roots = tuple(load_trust_roots([*cfg.trust_roots, *args.trust]))
         context = validation_context(roots, online=True)
         for pdf in args.pdfs:
             target = (args.out_dir / pdf.name) if args.out_dir else pdf.with_name(f"{pdf.stem}.extended.pdf")
             extend_pdf(pdf, target, timestamp_url=tsa, validation_context=context)
             print(f"{pdf} -> {target}")
         return 0
-    label = args.token or cfg.token_label
-    serial = args.serial or cfg.token_serial
-    if not label:
-        raise InputError(path="--token", detail="no token label given (use --token or signing.token_label)")
-    visible = cfg.visible if args.visible is None else args.visible
-    options = SignOptions(
-        appearance=(args.stamp or cfg.stamp) if visible else "invisible",
-        agency_name=args.agency or settings.general.agency_name,
-        seal_image=args.seal or (Path(cfg.seal_image) if cfg.seal_image else None),
-        timestamp_url=tsa,
-        online=cfg.embed_validation_info if args.ltv is None else args.ltv,
-        check_revocation=cfg.check_revocation,
-        trust_roots=roots,
-        prefer_pss=cfg.prefer_pss if args.pss is None else args.pss,
+    token = TokenChoice.from_config(
+        cfg, module=module, label=args.token, serial=args.serial, cert_id=args.cert_id
     )
-    cert_hex = args.cert_id or cfg.cert_id
-    try:
-        cert_id = bytes.fromhex(cert_hex) if cert_hex else None
-    except ValueError as e:
-        raise InputError(path="--cert-id", detail=f"not hexadecimal: {cert_hex!r}") from e
-    pin = _read_pin(args, module, label, serial)
+    options = SignOptions.from_config(
+        cfg,
+        settings.general,
+        visible=args.visible,
+        stamp=args.stamp,
+        agency_name=args.agency,
+        seal_image=args.seal,
+        timestamp_url=tsa,
+        online=args.ltv,
+        prefer_pss=args.pss,
+        extra_trust=args.trust,
+    )
+    pin = _read_pin(args, token.module, token.label, token.serial)
 
-    def progress(done: int, total: int, doc: DocumentResult) -> None:
+    def show(doc: object) -> None:
+        assert isinstance(doc, DocumentResult)
         word = {"signed": SIGNED, "failed": FAILED}.get(doc.status, PENDING)
-        line = f"[{done}/{total}] {doc.source} -> {doc.output or '-'}: {tr(word)}"
-        print(line + (f" ({doc.message})" if doc.message else ""), flush=True)
+        line = f"[{counter[0]}/{counter[1]}] {doc.source} -> {doc.output or '-'}: {tr(word)}"
+        print(line + (f" ({doc.message()})" if doc.error else ""), flush=True)
+
+    counter = [0, 0]
+
+    def count(done: int, total: int, _name: str) -> None:
+        counter[:] = [done, total]
 
     result = sign_documents(
         args.pdfs,
         args.out_dir,
-        module=module,
-        token_label=label,
-        token_serial=serial,
+        module=token.module,
+        token_label=token.label,
+        token_serial=token.serial,
         pin=pin,
-        cert_id=cert_id,
+        cert_id=token.cert_id,
         options=options,
-        progress=progress,
+        progress=Reporter(count, show),
     )
     del pin
     for warning in result.warnings:

@@ -141,3 +141,57 @@ def exit_code_for(error: BaseException) -> ExitCode:
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.CANCELLED
     return ExitCode.OTHER
+
+
+# -- the one way an error crosses a process boundary ------------------------------------------------
+# Worker processes (the pipeline's page pool, the SANE worker, the preview helper, the reference
+# server's check pool) send a typed error as a plain dict and the parent raises the same class with
+# the same sentence. Pickling uses the same form (``SoHoaError.__reduce__``), so an error raised in a
+# ``concurrent.futures`` pool arrives whole too.
+_WIRE_ROOTS = ("sohoa.", "reference_repository.")
+
+
+def to_wire(error: SoHoaError) -> dict[str, Any]:
+    """A JSON- and pickle-safe form of ``error``: its class, its parameters, its own sentence if any."""
+    data: dict[str, Any] = {
+        "module": type(error).__module__,
+        "cls": type(error).__qualname__,
+        "params": dict(error.params),
+    }
+    if "text" in vars(error):  # an instance that carries its own sentence
+        data["text"] = {"vi": error.text.vi, "en": error.text.en}
+    return data
+
+
+def from_wire(data: dict[str, Any]) -> SoHoaError:
+    """The error :func:`to_wire` described (a plain :class:`SoHoaError` if its class is unknown here)."""
+    import importlib
+
+    cls: type[SoHoaError] = SoHoaError
+    module, name = str(data.get("module", "")), str(data.get("cls", ""))
+    if module.startswith(_WIRE_ROOTS):  # never import a module a peer names outside the app
+        try:
+            found = importlib.import_module(module)
+            for part in name.split("."):
+                found = getattr(found, part)
+            if isinstance(found, type) and issubclass(found, SoHoaError):
+                cls = found
+        except (ImportError, AttributeError):
+            pass
+    params = dict(data.get("params") or {})
+    text = Text(**data["text"]) if isinstance(data.get("text"), dict) else None
+    if cls is SoHoaError and "detail" not in params:
+        params["detail"] = f"{module}.{name}"
+    try:
+        return cls(text, **params)
+    except TypeError:  # a class with its own constructor: rebuild it without calling it
+        error = cls.__new__(cls)
+        SoHoaError.__init__(error, text, **params)
+        return error
+
+
+def _reduce(self: SoHoaError) -> tuple[Any, tuple[dict[str, Any]]]:
+    return (from_wire, (to_wire(self),))
+
+
+SoHoaError.__reduce__ = _reduce  # type: ignore[method-assign,assignment]

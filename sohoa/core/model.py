@@ -68,6 +68,7 @@ class Page:
     color_mode: ColorMode = ColorMode.COLOR
     flags: set[PageFlag] = field(default_factory=set)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    rotation: int = 0  # clockwise degrees the clerk asked for, applied before processing
 
 
 @dataclass

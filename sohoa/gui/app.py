@@ -87,11 +87,15 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
 
         QMessageBox.critical(None, "SoHoa", e.message())
         return int(e.exit_code)
+    from sohoa.gui import crash
+
+    hook = crash.install(str(paths.logs / "sohoa.log"))  # an exception in a slot is shown and logged
     window = MainWindow(ctx)
     window.show_restored()  # maximized the first time, then as the clerk left it
     QTimer.singleShot(0, lambda: log.info("window ready in %.2f s", time.perf_counter() - started))
     QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
+    hook.uninstall()
     ctx.close()
     return int(code)
 

@@ -11,9 +11,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sohoa.cli.demo_run import DEMO_DOSSIER
+from sohoa.core.lifecycle import DocState
 from sohoa.core.model import Document, DocumentKind, Dossier, OwnerType, Page
 from sohoa.gui import services
+from sohoa.workflow.samples import DEMO_DOSSIER
 
 PROCEDURES = [
     ("1.001757", "Chứng thực bản sao từ bản chính"),
@@ -100,7 +101,7 @@ def fill_demo(ctx: services.AppContext, home: Path) -> None:
         )
         dossier.documents = [doc]
         ctx.store.save_dossier(dossier)
-        ctx.store.set_document_status(doc.id, "processed", home / f"demo-{n}.pdf")
+        ctx.store.set_state(doc.id, DocState.PROCESSED, file=home / f"demo-{n}.pdf")
         ctx.store.record_event(
             "digitized",
             dossier_id=dossier.id,

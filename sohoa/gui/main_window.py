@@ -41,6 +41,9 @@ STATUS_INTERVAL_MS = 15000
 NAV_WIDTH = 190
 
 
+QUEUE_VIEWS = ("counter", "batch-sign", "queue")  # views with a queue_changed signal
+
+
 class MainWindow(QMainWindow):
     """Navigation on the left, the current view on the right, connection and queue below."""
 
@@ -157,6 +160,8 @@ class MainWindow(QMainWindow):
             module, cls = VIEW_CLASSES[key]
             widget = getattr(importlib.import_module(module), cls)(self.ctx, self)
             widget.setObjectName(f"view-{key}")
+            if key in QUEUE_VIEWS:  # these views say when they changed the queue
+                widget.queue_changed.connect(self.queue_changed)
             index = list(VIEW_CLASSES).index(key)
             old = self.stack.widget(index)
             self.stack.insertWidget(index, widget)

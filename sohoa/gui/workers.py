@@ -18,26 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from sohoa.core.progress import Reporter
+
 log = logging.getLogger(__name__)
 
 
-class Progress:
-    """What a task function gets: a progress callback and a cancel flag (Qt-free to the core)."""
-
-    def __init__(self, emit: Callable[[int, int, str], None], item: Callable[[object], None]) -> None:
-        self._emit = emit
-        self._item = item
-        self.cancelled = threading.Event()
-
-    def __call__(self, done: int, total: int, note: str = "") -> None:
-        self._emit(int(done), int(total), str(note))
-
-    def item(self, value: object) -> None:
-        """Hand one partial result (a scanned page, a signed document) to the UI right away."""
-        self._item(value)
-
-    def is_cancelled(self) -> bool:
-        return self.cancelled.is_set()
+class Progress(Reporter):
+    """What a task function gets: the core's progress/cancel contract, reporting through signals."""
 
 
 class TaskSignals(QObject):

@@ -62,7 +62,8 @@ CREATE TABLE IF NOT EXISTS items (
     claimed_by TEXT,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    acknowledged_at REAL
+    acknowledged_at REAL,
+    document_id TEXT  -- the local store's document (sohoa.core.store), moved to acknowledged with the item
 );
 CREATE INDEX IF NOT EXISTS items_ready ON items (state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS items_sha ON items (sha256);
@@ -94,6 +95,7 @@ class QueueItem:
     remote_id: str | None
     failures: int
     last_error: str | None
+    document_id: str = ""
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> QueueItem:
@@ -108,6 +110,7 @@ class QueueItem:
             remote_id=row["remote_id"],
             failures=row["failures"],
             last_error=row["last_error"],
+            document_id=row["document_id"] or "",
         )
 
 
@@ -126,7 +129,11 @@ class Outbox:
         self.db_path = self.root / "outbox.db"
         self._local = threading.local()
         try:
-            self._conn().executescript(SCHEMA)
+            conn = self._conn()
+            conn.executescript(SCHEMA)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(items)")}
+            if "document_id" not in columns:  # a queue made before items carried their document
+                conn.execute("ALTER TABLE items ADD COLUMN document_id TEXT")
         except sqlite3.DatabaseError as e:
             raise QueueWriteError(path=str(self.db_path), detail=str(e)) from e
 
@@ -152,11 +159,12 @@ class Outbox:
         return self.files / f"{sha256}.pdf"
 
     # -- enqueue --------------------------------------------------------------------
-    def enqueue(self, source: Path, metadata: DocumentMetadata) -> int:
+    def enqueue(self, source: Path, metadata: DocumentMetadata, document_id: str = "") -> int:
         """Copy the signed PDF ``source`` into the queue with its metadata; return the item id.
 
         The caller validates the metadata first (``metadata.validated(profile)``); the page
-        count and the signer are read from the file when not given.
+        count and the signer are read from the file when not given. ``document_id`` is the
+        local store's document, which the uploader moves to acknowledged with the item.
         """
         source = Path(source)
         tmp = self.files / f"tmp-{uuid.uuid4().hex}.part"
@@ -182,7 +190,7 @@ class Outbox:
             with _transaction(conn):
                 cur = conn.execute(
                     "INSERT INTO items (key, state, sha256, size, dossier_code, kind, title, metadata,"
-                    " created_at, updated_at) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, updated_at, document_id) VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uuid.uuid4().hex,
                         sha,
@@ -193,6 +201,7 @@ class Outbox:
                         json.dumps(metadata.to_wire(), ensure_ascii=False),
                         now,
                         now,
+                        document_id or None,
                     ),
                 )
                 item_id = int(cur.lastrowid or 0)
@@ -402,64 +411,15 @@ class Outbox:
 def inspect_signed_pdf(path: Path) -> tuple[int, str]:
     """The page count and first signer of a signed PDF; NotASignedPdf if it is not one.
 
-    One pikepdf (qpdf, C++) parse gives both: pyHanko's reader tokenises the signature's
-    ~16,000-digit hex string a byte at a time in Python (~5 ms a file). The test is the
-    same as pyHanko's ``embedded_signatures``: a signature field whose value holds a CMS
-    SignedData; the signer is the certificate its first SignerInfo names.
+    The parsing is the signing layer's one signature parser (:mod:`sohoa.signing.parse`).
     """
-    import pikepdf
-    from asn1crypto import cms
+    from sohoa.signing.parse import NotASignedPdfFile
+    from sohoa.signing.parse import inspect_signed_pdf as inspect
 
     try:
-        with pikepdf.open(path) as pdf:
-            pages = len(pdf.pages)
-            contents = _first_signature_contents(pdf)
-        signer = _cms_signer(cms.ContentInfo.load(contents)) if contents is not None else ""
-    except FileNotFoundError:
-        raise
-    except (OSError, pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError) as e:
-        raise NotASignedPdf(path=str(path), detail=f"unreadable: {type(e).__name__}") from e
-    if contents is None:
-        raise NotASignedPdf(path=str(path), detail="no digital signature")
-    return pages, signer
-
-
-def _first_signature_contents(pdf: Any) -> bytes | None:
-    """The /Contents of the first filled signature field of the AcroForm (None: unsigned)."""
-    import pikepdf
-
-    form = pdf.Root.get("/AcroForm")
-    pending = list(form.get("/Fields", [])) if isinstance(form, pikepdf.Dictionary) else []
-    inherited: dict[int, Any] = {}
-    while pending:
-        field = pending.pop(0)
-        if not isinstance(field, pikepdf.Dictionary):
-            continue
-        kind = field.get("/FT", inherited.get(id(field)))
-        kids = field.get("/Kids")
-        if isinstance(kids, pikepdf.Array):
-            for kid in kids:
-                inherited[id(kid)] = kind
-            pending.extend(kids)
-        value = field.get("/V")
-        if kind == "/Sig" and isinstance(value, pikepdf.Dictionary) and "/Contents" in value:
-            return bytes(value.Contents)
-    return None
-
-
-def _cms_signer(info: Any) -> str:
-    """The human-friendly subject of the certificate the first SignerInfo identifies."""
-    signed = info["content"]
-    sid = signed["signer_infos"][0]["sid"]
-    for choice in signed["certificates"]:
-        cert = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            wanted = sid.chosen
-            if cert.serial_number == wanted["serial_number"].native and cert.issuer == wanted["issuer"]:
-                return str(cert.subject.human_friendly)
-        elif cert.key_identifier == sid.chosen.native:
-            return str(cert.subject.human_friendly)
-    raise ValueError("the signer's certificate is not in the signature")
+        return inspect(path)
+    except NotASignedPdfFile as e:
+        raise NotASignedPdf(path=str(path), detail=str(e.params.get("detail", ""))) from e
 
 
 def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:

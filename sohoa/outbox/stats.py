@@ -1,7 +1,9 @@
-"""Counting acknowledged uploads in the local store's statistics (the monthly digitization report).
+"""The uploader's word to the local store: a document acknowledged (or refused) by the repository.
 
-Both ``sohoa sync`` and the desktop app's background uploader call this, so an upload counts
-the same whichever of them sent it.
+The outbox item carries the store's document id, so an acknowledgement moves that document to
+``acknowledged`` (with the repository's id) and counts one "uploaded" event for the statistics;
+a refusal moves it to ``rejected`` with the server's reason. ``sohoa sync`` and the desktop app's
+background uploader both go through here, so an upload counts the same whichever sent it.
 """
 
 from __future__ import annotations
@@ -10,24 +12,46 @@ import logging
 from pathlib import Path
 
 from sohoa.core.errors import SoHoaError
+from sohoa.core.lifecycle import DocState
 from sohoa.core.store import Store
-from sohoa.outbox.outbox import Outbox
+from sohoa.outbox.outbox import QueueItem
 
 log = logging.getLogger(__name__)
 
 
-def count_upload(store_file: Path, outbox: Outbox, item_id: int, clerk: str = "") -> None:
-    """Record one "uploaded" event for queue item ``item_id``; a failure is logged, never raised."""
+def _advance(store: Store, item: QueueItem, target: DocState, **values: object) -> None:
+    if not item.document_id:
+        return
+    store.set_state(item.document_id, target, **values)  # type: ignore[arg-type]
+
+
+def record_acknowledgement(store_file: Path, item: QueueItem, remote_id: str, clerk: str = "") -> None:
+    """The repository holds ``item``: its document becomes acknowledged; one "uploaded" event."""
     try:
-        item = outbox.get(item_id)
-        meta = item.metadata if item is not None else None
         with Store(store_file) as store:
+            try:
+                _advance(store, item, DocState.ACKNOWLEDGED, remote_id=remote_id, outbox_item=item.id)
+            except SoHoaError as e:
+                log.warning(
+                    "queue item %s: document %s not moved to acknowledged: %s", item.id, item.document_id, e
+                )
             store.record_event(
                 "uploaded",
-                document_id=str(item_id),
-                procedure_code=meta.procedure_code if meta else "",
-                pages=meta.page_count if meta else 0,
+                document_id=item.document_id or str(item.id),
+                procedure_code=item.metadata.procedure_code,
+                pages=item.metadata.page_count,
                 clerk=clerk,
             )
     except SoHoaError as e:
-        log.warning("could not count upload %s in the statistics: %s", item_id, e)
+        log.warning("could not record upload %s in the local store: %s", item.id, e)
+
+
+def record_rejection(store_file: Path, item: QueueItem, reason: str) -> None:
+    """The repository refused ``item`` for good: its document becomes rejected, with the reason."""
+    if not item.document_id:
+        return
+    try:
+        with Store(store_file) as store:
+            _advance(store, item, DocState.REJECTED, reason=reason)
+    except SoHoaError as e:
+        log.warning("queue item %s: document %s not moved to rejected: %s", item.id, item.document_id, e)

@@ -1,7 +1,7 @@
 """Qt-free entry points the CLI and the UI call: build clients from the settings, run a sync.
 
 report = run_sync(settings.repository, once=True)        # sohoa sync --once
-bg = BackgroundSync(settings.repository); bg.start()     # the UI: uploads while it runs
+bg = BackgroundSync(settings.repository, progress=p); bg.start()     # the UI: uploads while it runs
 bg.wake()                                                # after enqueueing, or "send now"
 bg.stop()
 """
@@ -11,20 +11,48 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 from sohoa.core.config import Repository
 from sohoa.core.paths import app_paths
+from sohoa.core.progress import Progress
 from sohoa.outbox.client import RateLimiter, RepositoryClient
 from sohoa.outbox.credentials import load_password
 from sohoa.outbox.errors import CredentialsMissing, RepositoryNotConfigured
 from sohoa.outbox.outbox import Outbox
-from sohoa.outbox.uploader import Backoff, SyncEvent, SyncReport, Uploader
+from sohoa.outbox.uploader import Backoff, SyncReport, Uploader
 
 log = logging.getLogger(__name__)
 
 
-def client_factory(settings: Repository) -> Callable[[], RepositoryClient]:
+@dataclass(frozen=True)
+class UploadOptions:
+    """How to upload, mapped once from the ``[repository]`` settings (every entry point uses this)."""
+
+    url: str = ""
+    username: str = ""
+    ca_bundle: str = ""
+    bandwidth_limit_kbps: int = 0
+    chunk_size_kb: int = 1024
+    keep_days: int = 30
+    timeout_s: float = 30.0
+    parallel_uploads: int = 2
+    retry_base_s: float = 2.0
+    retry_max_s: float = 300.0
+
+    @classmethod
+    def from_config(cls, repository: Repository) -> UploadOptions:
+        return cls(**{f.name: getattr(repository, f.name) for f in fields(cls)})
+
+
+def _options(settings: Repository | UploadOptions) -> UploadOptions:
+    return settings if isinstance(settings, UploadOptions) else UploadOptions.from_config(settings)
+
+
+def client_factory(settings: Repository | UploadOptions) -> Callable[[], RepositoryClient]:
     """A factory of clients configured from ``settings`` (password from the keyring)."""
+    settings = _options(settings)
     if not settings.url:
         raise RepositoryNotConfigured(path=str(app_paths().config_file))
     password = None
@@ -50,17 +78,30 @@ def client_factory(settings: Repository) -> Callable[[], RepositoryClient]:
 
 
 def run_sync(
-    settings: Repository,
+    settings: Repository | UploadOptions,
     once: bool = True,
     outbox: Outbox | None = None,
-    on_event: Callable[[SyncEvent], None] | None = None,
+    progress: Progress | None = None,
     backoff: Backoff | None = None,
+    store_file: Path | None = None,
+    clerk: str = "",
 ) -> SyncReport:
-    """Upload the queue (``once``: until empty or offline); then purge old acknowledged files."""
+    """Upload the queue (``once``: until empty or offline); then purge old acknowledged files.
+
+    Each acknowledgement moves its document to acknowledged in ``store_file`` (default: this
+    workstation's store); ``progress.item`` receives every :class:`SyncEvent`.
+    """
+    settings = _options(settings)
     box = outbox or Outbox()
     backoff = backoff or Backoff(settings.retry_base_s, settings.retry_max_s)
     uploader = Uploader(
-        box, client_factory(settings), workers=settings.parallel_uploads, backoff=backoff, on_event=on_event
+        box,
+        client_factory(settings),
+        workers=settings.parallel_uploads,
+        backoff=backoff,
+        progress=progress,
+        store_file=store_file,
+        clerk=clerk,
     )
     try:
         report = uploader.run(once=once)
@@ -74,17 +115,22 @@ class BackgroundSync:
 
     def __init__(
         self,
-        settings: Repository,
+        settings: Repository | UploadOptions,
         outbox: Outbox | None = None,
-        on_event: Callable[[SyncEvent], None] | None = None,
+        progress: Progress | None = None,
+        store_file: Path | None = None,
+        clerk: str = "",
     ) -> None:
+        settings = _options(settings)
         self.outbox = outbox or Outbox()
         self.uploader = Uploader(
             self.outbox,
             client_factory(settings),
             workers=settings.parallel_uploads,
             backoff=Backoff(settings.retry_base_s, settings.retry_max_s),
-            on_event=on_event,
+            progress=progress,
+            store_file=store_file,
+            clerk=clerk,
         )
         self.error: BaseException | None = None
         self._thread: threading.Thread | None = None

@@ -19,11 +19,15 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sohoa.core.errors import SoHoaError
+from sohoa.core.paths import app_paths
+from sohoa.core.progress import Progress
 from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone
 from sohoa.outbox.errors import RepositoryOffline
 from sohoa.outbox.outbox import ItemState, Outbox, QueueItem
+from sohoa.outbox.stats import record_acknowledgement, record_rejection
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +74,23 @@ class Uploader:
         client_factory: Callable[[], RepositoryClient],
         workers: int = 1,
         backoff: Backoff | None = None,
-        on_event: Callable[[SyncEvent], None] | None = None,
+        progress: Progress | None = None,
         max_failures_per_run: int = 8,
+        store_file: Path | None = None,
+        clerk: str = "",
     ) -> None:
+        """``progress.item`` receives every :class:`SyncEvent`; cancelling it stops the uploader.
+
+        ``store_file`` is the local store whose documents the acknowledgements move (default:
+        this workstation's).
+        """
         self.outbox = outbox
         self.client_factory = client_factory
         self.workers = max(1, workers)
         self.backoff = backoff or Backoff()
-        self.on_event = on_event or (lambda e: None)
+        self.progress = progress
+        self.store_file = store_file
+        self.clerk = clerk
         self.max_failures_per_run = max_failures_per_run
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -88,6 +101,18 @@ class Uploader:
         self._given_up: set[int] = set()
         self._run_failures: dict[int, int] = {}
         self.report = SyncReport()
+
+    def on_event(self, event: SyncEvent) -> None:
+        if self.progress is None:
+            return
+        if event.kind == "progress":
+            self.progress(event.done_bytes, event.total_bytes, str(event.item_id))
+        self.progress.item(event)
+
+    def _cancelled(self) -> bool:
+        if self.progress is not None and self.progress.is_cancelled():
+            self.stop()
+        return self._stop.is_set()
 
     # -- control --------------------------------------------------------------------
     def wake(self) -> None:
@@ -135,7 +160,7 @@ class Uploader:
         token = uuid.uuid4().hex
         client = self.client_factory()
         try:
-            while not self._stop.is_set():
+            while not self._cancelled():
                 if self._wait_while_offline(once):
                     return
                 item = self.outbox.claim(token)
@@ -208,15 +233,20 @@ class Uploader:
         except Permanent as e:
             log.warning("item %d refused by the repository: %s (%s)", item.id, e.code, e.en)
             self.outbox.mark_failed(item.id, e.en, e.vi)
+            record_rejection(self._store_file(), item, e.en)
             self.report.failed.append(item.id)
             self.on_event(SyncEvent("failed", item.id, e.vi))
             return
         self.outbox.mark_acknowledged(item.id, str(doc["id"]))
+        record_acknowledgement(self._store_file(), item, str(doc["id"]), self.clerk)
         with self._lock:
             self._offline_failures = 0
         self.report.acknowledged.append(item.id)
         log.info("item %d acknowledged as %s", item.id, doc["id"])
         self.on_event(SyncEvent("acknowledged", item.id, str(doc["id"]), item.size, item.size))
+
+    def _store_file(self) -> Path:
+        return self.store_file or app_paths().store_file
 
     def _send_bytes(self, client: RepositoryClient, item: QueueItem) -> str:
         url = item.upload_url
@@ -246,7 +276,7 @@ class Uploader:
                 self.outbox.file_path(item.sha256),
                 offset,
                 item.size,
-                should_stop=self._stop.is_set,
+                should_stop=self._cancelled,
                 on_progress=lambda done: self.on_event(SyncEvent("progress", item.id, "", done, item.size)),
             )
         return url

@@ -9,7 +9,6 @@ file, validated with ``pikepdf.pdfa``, and only then renamed to its final name.
 
 from __future__ import annotations
 
-import importlib.resources
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import pikepdf
 
 from sohoa import __version__
 from sohoa.core.fsutil import atomic_output
+from sohoa.core.icc import srgb_profile
 from sohoa.core.pdfa_check import validate_pdfa
 from sohoa.processing.encode import EncodedImage
 from sohoa.processing.errors import PdfAValidationFailed
@@ -39,16 +39,6 @@ class PdfPage:
     dpi: int
     words: Sequence[Word]
     patches: Sequence[tuple[int, int, EncodedImage]] = ()  # colour JPEGs drawn over the base at (x, y) px
-
-
-def srgb_profile() -> bytes:
-    """The sRGB ICC profile pikepdf ships for PDF/A output intents (Pillow's as a fallback)."""
-    try:
-        return importlib.resources.files("pikepdf.pdfa").joinpath("data/sRGB.icc").read_bytes()
-    except (FileNotFoundError, ModuleNotFoundError):
-        from PIL import ImageCms
-
-        return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
 def _image_xobject(pdf: pikepdf.Pdf, img: EncodedImage) -> pikepdf.Stream:

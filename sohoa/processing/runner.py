@@ -8,35 +8,31 @@ any point leaves no output file; the job's work folder is always removed.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from sohoa.core.errors import CancelledError, InputError, OutputError, SoHoaError
+from sohoa.core.errors import CancelledError, InputError, OutputError, SoHoaError, from_wire, to_wire
 from sohoa.core.i18n import Text
 from sohoa.core.model import ColorMode
 from sohoa.core.paths import app_paths, private_dir
+from sohoa.core.progress import Progress
 from sohoa.processing import ocr
 from sohoa.processing.encode import EncodedImage
-from sohoa.processing.options import PageReport, PdfMetadata, ProcessOptions, ProcessReport
+from sohoa.processing.options import PdfMetadata, ProcessOptions, ProcessReport
 from sohoa.processing.page import PageResult, process_page
 from sohoa.processing.pdfa import PdfPage, write_pdfa
 from sohoa.processing.sources import PageSource, list_pages
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int, PageReport], None]
-Cancel = Callable[[], bool] | threading.Event
 
 NO_INPUT = Text(
     vi="Không có tệp đầu vào nào. Hãy chọn ít nhất một ảnh quét hoặc tệp PDF.",
@@ -53,19 +49,11 @@ def _worker(src: PageSource, number: int, options: ProcessOptions, work: str) ->
     try:
         return "ok", process_page(src, number, options, Path(work))
     except SoHoaError as e:
-        return "error", (type(e).__module__, type(e).__qualname__, e.params)
+        return "error", to_wire(e)  # the core's one wire form
 
 
-def _raise_from(payload: tuple[str, str, dict[str, Any]]) -> None:
-    module, qualname, params = payload
-    cls = getattr(importlib.import_module(module), qualname)
-    raise cls(**params)
-
-
-def _cancelled(cancel: Cancel | None) -> bool:
-    if cancel is None:
-        return False
-    return cancel.is_set() if isinstance(cancel, threading.Event) else bool(cancel())
+def _cancelled(progress: Progress | None) -> bool:
+    return progress is not None and progress.is_cancelled()
 
 
 def worker_count(options: ProcessOptions, pages: int) -> int:
@@ -83,22 +71,22 @@ def _run_pages(
     options: ProcessOptions,
     work: Path,
     progress: Progress | None,
-    cancel: Cancel | None,
 ) -> list[PageResult]:
     results: dict[int, PageResult] = {}
     total = len(sources)
 
     def done(i: int, status: str, payload: Any) -> None:
         if status == "error":
-            _raise_from(payload)
+            raise from_wire(payload)
         results[i] = payload
-        if progress:
-            progress(len(results), total, payload.report)
+        if progress is not None:
+            progress(len(results), total, payload.report.source)
+            progress.item(payload.report)
 
     jobs = worker_count(options, total)
     if jobs == 1:
         for i, src in enumerate(sources):
-            if _cancelled(cancel):
+            if _cancelled(progress):
                 raise CancelledError()
             done(i, *_worker(src, i + 1, options, str(work)))
         return [results[i] for i in range(total)]
@@ -112,7 +100,7 @@ def _run_pages(
                 i, src = queue.pop(0)
                 pending[pool.submit(_worker, src, i + 1, options, str(work))] = i
             finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            if _cancelled(cancel):
+            if _cancelled(progress):
                 raise CancelledError()
             for fut in finished:
                 done(pending.pop(fut), *fut.result())
@@ -140,13 +128,12 @@ def process_document(
     options: ProcessOptions | None = None,
     metadata: PdfMetadata | None = None,
     progress: Progress | None = None,
-    cancel: Cancel | None = None,
 ) -> ProcessReport:
     """Process ``inputs`` (images and PDFs, in order) into one validated PDF/A-2b at ``out_pdf``.
 
-    ``progress(done, total, page_report)`` is called as pages finish (from this thread);
-    ``cancel`` (a callable or a threading.Event) is polled and stops the job with
-    CancelledError. Raises a typed SoHoaError on bad input, a missing Tesseract language,
+    ``progress`` (the core contract, :mod:`sohoa.core.progress`) gets ``(done, total, page
+    name)`` and ``item(page_report)`` as pages finish (from this thread); when it is cancelled
+    the job stops with CancelledError. Raises a typed SoHoaError on bad input, a missing Tesseract language,
     an OCR failure or a failed PDF/A validation; ``out_pdf`` is then left untouched.
     """
     options = options or ProcessOptions()
@@ -159,11 +146,11 @@ def process_document(
     sources = list_pages([Path(p) for p in inputs])
     work = Path(tempfile.mkdtemp(prefix="job-", dir=private_dir(app_paths().work)))
     try:
-        results = _run_pages(sources, options, work, progress, cancel)
+        results = _run_pages(sources, options, work, progress)
         kept = [r for r in results if r.report.included]
         if not kept:
             raise OutputError(NO_PAGES_LEFT)
-        if _cancelled(cancel):
+        if _cancelled(progress):
             raise CancelledError()
         size = write_pdfa([_pdf_page(r) for r in kept], Path(out_pdf), metadata)
     finally:

@@ -8,7 +8,7 @@ is pulled out (or stops answering) stops the batch cleanly: documents already si
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,7 @@ from pkcs11 import exceptions as p11e
 from pyhanko.sign.pkcs11 import PKCS11Signer
 
 from sohoa.core.errors import SoHoaError
+from sohoa.core.progress import Progress
 from sohoa.signing import errors
 from sohoa.signing.certs import check_certificate, check_revocation, validation_context
 from sohoa.signing.pades import SignOptions, cms_size_bound, sign_pdf
@@ -34,10 +35,12 @@ class DocumentResult:
     output: Path | None = None
     error: SoHoaError | None = None
 
-    @property
-    def message(self) -> str:
-        """The user-facing reason a document failed ("" when it did not)."""
-        return self.error.message() if self.error else ""
+    def message(self, lang: str | None = None) -> str:
+        """The user-facing reason a document failed ("" when it did not).
+
+        A method, as :meth:`sohoa.core.errors.SoHoaError.message` is: one name, one shape.
+        """
+        return self.error.message(lang) if self.error else ""
 
 
 @dataclass
@@ -65,9 +68,6 @@ class BatchResult:
     @property
     def ok(self) -> bool:
         return self.stopped is None and not self.failed and not self.pending
-
-
-Progress = Callable[[int, int, DocumentResult], None]
 
 
 def output_path(source: Path, out_dir: Path | None = None) -> Path:
@@ -106,13 +106,14 @@ def sign_documents(
     token_serial: str = "",
     options: SignOptions = SignOptions(),  # noqa: B008 - frozen dataclass
     progress: Progress | None = None,
-    should_stop: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Sign every PDF of ``paths`` in one token session (one PIN entry).
 
     Raises before signing anything for token, PIN and certificate problems (no token, wrong PIN,
     no private key, expired certificate...). After that it never raises for one document: read
     ``BatchResult.documents`` (and ``stopped`` when the token went away mid-batch).
+    ``progress`` (:mod:`sohoa.core.progress`) gets ``(done, total, file name)`` and
+    ``item(DocumentResult)`` after each document; cancelling it leaves the rest pending.
     """
     docs = [DocumentResult(Path(p)) for p in paths]
     result = BatchResult(docs)
@@ -128,7 +129,7 @@ def sign_documents(
             cms_size_bound(signer) if options.level == "B-B" else None
         )  # B-T/B-LT vary: let pyHanko size
         for index, doc in enumerate(docs):
-            if should_stop is not None and should_stop():
+            if progress is not None and progress.is_cancelled():
                 break
             target = output_path(doc.source, out_dir)
             try:
@@ -164,7 +165,8 @@ def sign_documents(
                 doc.status, doc.error = "failed", e
                 log.warning("document %d of %d not signed: %s", index + 1, len(docs), e)
             if progress is not None:
-                progress(index + 1, len(docs), doc)
+                progress(index + 1, len(docs), doc.source.name)
+                progress.item(doc)
     log.info(
         "batch done: %d signed, %d failed, %d pending",
         len(result.signed),

@@ -26,6 +26,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import add_validation_info
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.core.config import General, Signing
 from sohoa.core.errors import SoHoaError
 from sohoa.core.fsutil import atomic_output
 from sohoa.signing import errors
@@ -52,6 +53,45 @@ class SignOptions:
     prefer_pss: bool = False  # RSA-PSS instead of PKCS#1 v1.5
     reason: str = ""
     location: str = ""
+
+    @classmethod
+    def from_config(
+        cls,
+        signing: Signing,
+        general: General | None = None,
+        *,
+        visible: bool | None = None,
+        stamp: str | None = None,
+        agency_name: str | None = None,
+        seal_image: Path | None = None,
+        timestamp_url: str | None = None,
+        online: bool | None = None,
+        prefer_pss: bool | None = None,
+        extra_trust: tuple[str | Path, ...] | list[str | Path] = (),
+    ) -> SignOptions:
+        """Every ``[signing]`` setting mapped once (the app, the CLI, the workflow and the demo use this).
+
+        Keyword arguments are a caller's explicit overrides (``sohoa sign --visible``...); ``None``
+        keeps the configured value. Trust roots are read here, so a bad CA file fails before a PIN.
+        """
+        from sohoa.signing.certs import load_trust_roots
+
+        show = signing.visible if visible is None else visible
+        seal = (
+            seal_image
+            if seal_image is not None
+            else (Path(signing.seal_image) if signing.seal_image else None)
+        )
+        return cls(
+            appearance=(stamp or signing.stamp) if show else "invisible",  # type: ignore[arg-type]
+            agency_name=agency_name if agency_name is not None else (general.agency_name if general else ""),
+            seal_image=seal,
+            timestamp_url=signing.timestamp_url if timestamp_url is None else timestamp_url,
+            online=signing.embed_validation_info if online is None else online,
+            check_revocation=signing.check_revocation,
+            trust_roots=tuple(load_trust_roots([*signing.trust_roots, *extra_trust])),
+            prefer_pss=signing.prefer_pss if prefer_pss is None else prefer_pss,
+        )
 
     @property
     def level(self) -> str:

@@ -22,7 +22,6 @@ from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
@@ -30,6 +29,7 @@ from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageL
 from sohoa.core.i18n import Text
 from sohoa.signing.certs import VN_TZ, validation_context
 from sohoa.signing.pades import open_pdf
+from sohoa.signing.parse import parse_reader
 from sohoa.signing.tokens import common_name
 
 log = logging.getLogger(__name__)
@@ -174,31 +174,28 @@ def verify_pdf(
 
 
 def _embedded(reader: PdfFileReader, reports: list[SignatureReport]) -> list[EmbeddedPdfSignature]:
-    """Every filled signature field in revision order; unparseable ones go to ``reports`` as failed."""
-    found = []
-    for name, sig_obj, sig_field in enumerate_sig_fields(reader, filled_status=True):
-        try:
-            found.append(EmbeddedPdfSignature(reader, sig_field, name))
-        except Exception as e:  # e.g. an all-zero /Contents placeholder that was never signed
-            sub = str(sig_obj.get_object().get("/SubFilter", "")).lstrip("/") if sig_obj else ""
-            reports.append(
-                SignatureReport(
-                    field_name=str(name),
-                    kind="signature",
-                    signer="",
-                    signing_time="",
-                    timestamp_time="",
-                    subfilter=sub,
-                    intact=False,
-                    valid=False,
-                    trusted=False,
-                    covers_whole_file=False,
-                    coverage="unknown",
-                    changes_after="unknown",
-                    error=f"malformed signature: {type(e).__name__}: {e}",
-                )
+    """Every filled signature field in revision order (the one parser, :mod:`sohoa.signing.parse`);
+    unparseable ones go to ``reports`` as failed."""
+    parsed = parse_reader(reader)
+    for name, sub, error in parsed.malformed:
+        reports.append(
+            SignatureReport(
+                field_name=name,
+                kind="signature",
+                signer="",
+                signing_time="",
+                timestamp_time="",
+                subfilter=sub,
+                intact=False,
+                valid=False,
+                trusted=False,
+                covers_whole_file=False,
+                coverage="unknown",
+                changes_after="unknown",
+                error=f"malformed signature: {error}",
             )
-    return sorted(found, key=lambda sig: sig.signed_revision)
+        )
+    return parsed.signatures
 
 
 def _quiet_third_party_logs() -> None:

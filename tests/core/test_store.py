@@ -107,7 +107,7 @@ def test_opens_an_older_schema_and_keeps_its_data(tmp_path: Path) -> None:
         dossier = store.load_dossier("d1")
         assert dossier.owner_name == "Trần Thị B"
         assert dossier.documents[0].issue_date is None
-        assert store.db["documents"].get("doc1")["status"] == "draft"
+        assert store.document("doc1").state == "scanned"
         store.record_event("digitized", dossier_id="d1", pages=3)
         assert store.db["events"].count == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 import unicodedata
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from sohoa.core.errors import CancelledError, OutputError
 from sohoa.core.model import PageFlag
+from sohoa.core.progress import Reporter
 from sohoa.processing import PdfMetadata, ProcessOptions, process_document
 from sohoa.processing.pdfa import SOHOA_NS, validate
 from tests.processing.conftest import LINES, leftovers
@@ -53,7 +53,7 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, lis
         out,
         ProcessOptions(languages="vie", jobs=2),
         META,
-        progress=lambda d, n, p: seen.append((d, n, p.source)),
+        progress=Reporter(on_progress=lambda d, n, name: seen.append((d, n, name))),
     )
     report.progress_seen = seen  # type: ignore[attr-defined]
     return out, report, inputs
@@ -148,10 +148,10 @@ def test_all_blank_and_dropped_is_an_error_and_writes_nothing(page, out_dir: Pat
 
 def test_cancel_stops_the_job_and_writes_nothing(page, out_dir: Path) -> None:
     inputs = [page(lines=LINES[:3]) for _ in range(3)]
-    stop = threading.Event()
-    stop.set()
+    stop = Reporter()
+    stop.cancel()
     with pytest.raises(CancelledError):
-        process_document(inputs, out_dir / "x.pdf", ProcessOptions(jobs=2), cancel=stop)
+        process_document(inputs, out_dir / "x.pdf", ProcessOptions(jobs=2), progress=stop)
     assert leftovers(out_dir) == []
 
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from sohoa.core.model import DocumentKind
+from sohoa.core.progress import Reporter
 from sohoa.outbox.client import RepositoryClient
 from sohoa.outbox.errors import RepositoryOffline, UploaderBusy
 from sohoa.outbox.outbox import ItemState, Outbox
@@ -69,7 +70,7 @@ def test_upload_resumes_from_the_servers_offset(repo, samples, tmp_path) -> None
     report = run_sync(
         repo_settings(repo.url),
         outbox=box,
-        on_event=lambda e: patches.append(e.done_bytes) if e.kind == "progress" else None,
+        progress=Reporter(on_item=lambda e: patches.append(e.done_bytes) if e.kind == "progress" else None),
     )
     assert report.acknowledged == [item_id]
     assert patches and min(patches) > half  # it went on from the middle, never from byte 0
@@ -106,7 +107,9 @@ def test_retry_after_sets_the_next_attempt(repo, samples, tmp_path) -> None:
     (item_id,) = _enqueue(box, samples[8:9], first=140)
     repo.set_faults(status=503, retry_after=30)
     events: list[SyncEvent] = []
-    bg = BackgroundSync(repo_settings(repo.url, retry_max_s=60), outbox=box, on_event=events.append)
+    bg = BackgroundSync(
+        repo_settings(repo.url, retry_max_s=60), outbox=box, progress=Reporter(on_item=events.append)
+    )
     bg.start()
     deadline = time.monotonic() + 20
     while not any(e.kind == "retry" for e in events) and time.monotonic() < deadline:
@@ -189,7 +192,7 @@ def test_offline_daemon_waits_quietly(samples, tmp_path) -> None:
     bg = BackgroundSync(
         repo_settings(f"http://127.0.0.1:{_closed_port()}", retry_base_s=0.5, parallel_uploads=1),
         outbox=box,
-        on_event=events.append,
+        progress=Reporter(on_item=events.append),
     )
     bg.start()
     time.sleep(2.0)
@@ -205,7 +208,7 @@ def test_wake_sends_a_new_item_at_once(repo, samples, tmp_path) -> None:
     bg = BackgroundSync(
         repo_settings(repo.url),
         outbox=box,
-        on_event=lambda e: done.set() if e.kind == "acknowledged" else None,
+        progress=Reporter(on_item=lambda e: done.set() if e.kind == "acknowledged" else None),
     )
     bg.start()
     try:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sohoa.cli import main
 from sohoa.core.errors import ExitCode
+from sohoa.core.progress import Reporter
 from sohoa.signing import errors
 from sohoa.signing.batch import DocumentResult, output_path, sign_documents
 from sohoa.signing.certs import load_trust_roots
@@ -24,9 +25,13 @@ def test_one_bad_document_is_reported_and_the_batch_goes_on(token: SoftHsmToken,
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.7 this is not really a pdf")
     seen: list[tuple[int, int, str]] = []
+    counts: list[tuple[int, int]] = []
 
-    def progress(done: int, total: int, doc: DocumentResult) -> None:
-        seen.append((done, total, doc.status))
+    def item(doc: object) -> None:
+        assert isinstance(doc, DocumentResult)
+        seen.append((*counts[-1], doc.status))
+
+    progress = Reporter(on_progress=lambda done, total, _name: counts.append((done, total)), on_item=item)
 
     paths = [good[0], bad, good[1], good[2]]
     result = sign_documents(
@@ -39,7 +44,7 @@ def test_one_bad_document_is_reported_and_the_batch_goes_on(token: SoftHsmToken,
     )
     assert [d.status for d in result.documents] == ["signed", "failed", "signed", "signed"]
     assert isinstance(result.documents[1].error, errors.NotAPdf)
-    assert "không phải là tệp PDF" in result.documents[1].message
+    assert "không phải là tệp PDF" in result.documents[1].message()
     assert seen == [(1, 4, "signed"), (2, 4, "failed"), (3, 4, "signed"), (4, 4, "signed")]
     assert not result.ok and result.stopped is None
     roots = load_trust_roots([token.ca_pem])
@@ -54,9 +59,11 @@ def test_token_pulled_mid_batch_stops_cleanly_and_keeps_what_was_signed(
     paths = [make_pdf(tmp_path / f"doc{i}.pdf") for i in range(6)]
     out = tmp_path / "out"
 
-    def pull_after_two(done: int, total: int, doc: DocumentResult) -> None:
+    def pull(done: int, total: int, _name: str) -> None:
         if done == 2:
             delete_token(fresh_token)  # from another process, as the USB token leaving the port
+
+    pull_after_two = Reporter(on_progress=pull)
 
     result = sign_documents(
         paths,

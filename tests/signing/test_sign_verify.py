@@ -154,7 +154,7 @@ def test_ecdsa_and_rsa_pss_keys(tmp_path: Path, test_ca: TestCa, key_type: str, 
         pin=tok.pin,
         options=SignOptions(prefer_pss=pss),
     )
-    assert result.ok, [d.message for d in result.documents]
+    assert result.ok, [d.message() for d in result.documents]
     [report] = verify_pdf(result.signed[0].output, load_trust_roots([test_ca.cert_pem]))  # type: ignore[arg-type]
     assert report.ok and report.subfilter == "ETSI.CAdES.detached"
 

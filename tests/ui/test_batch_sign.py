@@ -28,6 +28,7 @@ def token(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
     """20 results awaiting signature: one real PDF/A from the pipeline, copied per document."""
+    from sohoa.core.lifecycle import DocState
     from sohoa.core.model import Document, DocumentKind, Dossier, Page
     from sohoa.gui import services
     from sohoa.gui.demo_data import demo_pages
@@ -53,7 +54,7 @@ def pending(ctx, tmp_path: Path):  # type: ignore[no-untyped-def]
         ctx.store.save_dossier(dossier)
         target = services.documents_dir(ctx, dossier.id) / "01-result.pdf"
         shutil.copy(pdf, target)
-        ctx.store.set_document_status(doc.id, "processed", target)
+        ctx.store.set_state(doc.id, DocState.PROCESSED, file=target)
         ctx.store.record_event(
             "digitized",
             dossier_id=dossier.id,
@@ -117,7 +118,7 @@ def test_a_missing_file_fails_alone_and_a_wrong_pin_signs_nothing(window, ctx, q
     view.select_all_button.click()
     answer_modal(qtbot, _pin("999999"))
     view.sign_button.click()
-    qtbot.waitUntil(lambda: not view.busy() and "PIN" in view.summary.text(), timeout=60000)
+    qtbot.waitUntil(lambda: not view.busy() and "PIN" in view.summary.text(), timeout=120000)
     assert services.queue_items(ctx) == []
 
     view.refresh()
@@ -125,7 +126,7 @@ def test_a_missing_file_fails_alone_and_a_wrong_pin_signs_nothing(window, ctx, q
         view.table.item(r, 0).setCheckState(view.table.item(r, 0).checkState().Checked)
     answer_modal(qtbot, _pin(token.pin))
     view.sign_button.click()
-    qtbot.waitUntil(lambda: not view.busy() and bool(getattr(view, "outcomes", None)), timeout=60000)
+    qtbot.waitUntil(lambda: not view.busy() and bool(getattr(view, "outcomes", None)), timeout=120000)
     assert [o.status for o in view.outcomes] == ["failed", "queued", "queued"]
     assert "Không tìm thấy tệp" in view.table.item(0, 6).text()
 

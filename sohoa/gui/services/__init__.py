@@ -9,13 +9,12 @@ place. Every function that may take time takes a ``progress`` object (see
 
 from __future__ import annotations
 
+from sohoa.core.progress import NullProgress, check_cancel
 from sohoa.gui.services.base import (
     EVENT_KINDS,
     AppContext,
-    NullProgress,
     ProgressLike,
     StatRow,
-    check_cancel,
     known_token_modules,
     list_tokens,
     procedures_seen,
@@ -40,13 +39,13 @@ from sohoa.gui.services.capture import (
 from sohoa.gui.services.finishing import (
     DocOutcome,
     PendingResult,
+    backlog_entry,
     clerks_seen,
     documents_dir,
     enqueue,
     finish_dossier,
     pending_results,
     process_pages,
-    sign_files,
     sign_pending,
 )
 from sohoa.gui.services.queue import (
@@ -60,7 +59,7 @@ from sohoa.gui.services.queue import (
     retry_item,
     sync_queue,
 )
-from sohoa.gui.services.reuse import ReuseHit, lookup_owner, record_reuse
+from sohoa.workflow.reuse import ReuseHit, lookup_owner, record_reuse
 
 __all__ = [
     "EVENT_KINDS",
@@ -78,6 +77,7 @@ __all__ = [
     "StatRow",
     "UnfinishedBatch",
     "Uploads",
+    "backlog_entry",
     "cached_scanners",
     "check_cancel",
     "clerks_seen",
@@ -92,7 +92,6 @@ __all__ = [
     "lookup_owner",
     "make_previews",
     "outbox",
-    "pages_of_batch",
     "pending_results",
     "ping_repository",
     "procedures_seen",
@@ -102,8 +101,6 @@ __all__ = [
     "record_reuse",
     "restore_batch",
     "retry_item",
-    "scan_pages",
-    "sign_files",
     "sign_pending",
     "statistics",
     "store_password",

@@ -2,101 +2,26 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import dataclasses
 import logging
-import os
-import threading
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from sohoa.core.config import LoadedConfig, Settings, load_config
-from sohoa.core.errors import CancelledError, SoHoaError
 from sohoa.core.i18n import Text
-from sohoa.core.paths import AppPaths, app_paths
-from sohoa.core.province import ProvinceProfile, load_profile
+from sohoa.core.progress import Progress
 from sohoa.core.store import Store
+from sohoa.workflow.context import Workspace
 
 log = logging.getLogger(__name__)
 
 
-class ProgressLike(Protocol):
-    def __call__(self, done: int, total: int, note: str = "") -> None: ...
-    def item(self, value: object) -> None: ...
-    def is_cancelled(self) -> bool: ...
+ProgressLike = Progress  # the core's one progress/cancel contract (sohoa.core.progress)
 
 
-class NullProgress:
-    """A progress sink for callers that do not report (tests, the benchmark)."""
-
-    def __init__(self) -> None:
-        self.cancelled = threading.Event()
-        self.items: list[object] = []
-
-    def __call__(self, done: int, total: int, note: str = "") -> None:
-        pass
-
-    def item(self, value: object) -> None:
-        self.items.append(value)
-
-    def is_cancelled(self) -> bool:
-        return self.cancelled.is_set()
-
-
-def check_cancel(progress: ProgressLike) -> None:
-    if progress.is_cancelled():
-        raise CancelledError()
-
-
-@dataclass
-class AppContext:
-    """What every view shares: folders, settings, the province profile and the local store."""
-
-    paths: AppPaths
-    config: LoadedConfig
-    store: Store
-    clerk: str = field(default_factory=lambda: os.environ.get("USER", "") or "clerk")
-    _profile: ProvinceProfile | None = None
-
-    @classmethod
-    def open(cls, paths: AppPaths | None = None) -> AppContext:
-        paths = (paths or app_paths()).ensure()
-        config = load_config(paths)
-        return cls(paths=paths, config=config, store=Store(paths.store_file))
-
-    @property
-    def settings(self) -> Settings:
-        return self.config.settings
-
-    @property
-    def profile(self) -> ProvinceProfile:
-        if self._profile is None:
-            try:
-                self._profile = load_profile(self.settings.general.province_profile)
-            except SoHoaError as e:
-                log.warning("province profile: %s; using the default", e)
-                self._profile = load_profile()
-        return self._profile
-
-    def reload_config(self) -> None:
-        self.config = load_config(self.paths)
-        self._profile = None
-
-    def close(self) -> None:
-        self.store.close()
-
-    @contextlib.contextmanager
-    def for_worker(self) -> Iterator[AppContext]:
-        """A copy with its own store connection: workers never share the UI thread's transaction."""
-        store = Store(self.paths.store_file)
-        try:
-            yield dataclasses.replace(self, store=store)
-        finally:
-            store.close()
+AppContext = Workspace  # the workflow's workspace (sohoa.workflow.context), under the UI's old name
 
 
 # -- statistics ----------------------------------------------------------------------------

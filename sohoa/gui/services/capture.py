@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 
 # -- scanning ---------------------------------------------------------------------------------
-THUMB_PX = 220
-PREVIEW_PX = 1400
+from sohoa.workflow.page_info import PREVIEW_PX, THUMB_PX, make_previews, page_flags  # noqa: E402
+
+__all__ = ["PREVIEW_PX", "THUMB_PX", "make_previews", "page_flags"]
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ScannedPage:
     new_document: bool = False  # the clerk split the dossier here
     separator_code: str = ""  # a separator sheet's label ("-" when unnamed): not part of any document
     dossier_code: str = ""  # a receipt slip's code, read from its barcode
+    page_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # its identity in the dossier draft
 
 
 _scanner_cache: list[ScannerInfo] = []
@@ -75,37 +77,6 @@ def list_scanners(ctx: AppContext) -> list[ScannerInfo]:
         found.insert(0, ScannerInfo(configured, configured))
     _scanner_cache[:] = found
     return found
-
-
-def make_previews(image: Any, target: Path) -> tuple[Path, Path]:
-    """Write the thumbnail and preview JPEGs for a page image (a PIL image)."""
-    thumb = target.with_suffix(".thumb.jpg")
-    preview = target.with_suffix(".preview.jpg")
-    small = image.convert("RGB") if image.mode not in ("RGB", "L") else image
-    big = small.copy()
-    big.thumbnail((PREVIEW_PX, PREVIEW_PX))
-    big.save(preview, "JPEG", quality=80)
-    big.thumbnail((THUMB_PX, THUMB_PX))
-    big.save(thumb, "JPEG", quality=80)
-    return thumb, preview
-
-
-class _Cancel:
-    """The scanners area's cancel token, backed by the worker's own cancel flag."""
-
-    def __init__(self, progress: ProgressLike) -> None:
-        self.progress = progress
-
-    def cancel(self) -> None:
-        getattr(self.progress, "cancelled", threading.Event()).set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self.progress.is_cancelled()
-
-    def wait(self, timeout: float) -> bool:
-        event = getattr(self.progress, "cancelled", None)
-        return event.wait(timeout) if event is not None else False
 
 
 class ScanSession:
@@ -166,7 +137,7 @@ class ScanSession:
             progress(len(new), total, "")
 
         try:
-            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=_Cancel(progress))  # type: ignore[arg-type]
+            self.batch.scan(max_pages=max_pages, on_page=landed, cancel=progress)
         except ScanCancelledError:
             pass  # the pages so far are kept and shown
         self.pages.extend(new)
@@ -194,7 +165,7 @@ def import_files(
         out.append(_ui_page(ctx, page.path, page.dpi, page.mode, False))
         progress.item(out[-1])
 
-    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=_Cancel(progress))
+    importer.import_files(files, out_dir, first_index=first, on_page=landed, cancel=progress)
     return out
 
 
@@ -214,20 +185,6 @@ def _ui_page(ctx: AppContext, path: Path, dpi: int, mode: str, read_codes: bool)
         page.separator_code = info.separator_code
     page.dossier_code = info.dossier_code
     return page
-
-
-def page_flags(image: Any, dpi: int) -> set[str]:
-    """Blank, too dark, too light, blurred: the pipeline's own page analysis, run as each page lands."""
-    import numpy as np
-
-    from sohoa.core.model import ColorMode
-    from sohoa.processing.analyse import analyse
-
-    rgb = np.asarray(image.convert("RGB"))
-    gray = np.asarray(image.convert("L"))
-    paper = tuple(int(np.percentile(rgb[::8, ::8, c], 90)) for c in range(3))
-    result = analyse(rgb, gray, dpi, paper, [], (ColorMode.COLOR, ColorMode.GRAY, ColorMode.BW))  # type: ignore[arg-type]
-    return {f.value for f in result.flags}
 
 
 # -- crash recovery -----------------------------------------------------------------------------

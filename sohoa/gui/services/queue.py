@@ -68,9 +68,7 @@ def ping_repository(url: str, timeout: float = 5.0) -> bool:
 
 def outbox(ctx: AppContext) -> Any:
     """The durable outbox of this workstation (one per data folder)."""
-    from sohoa.outbox.outbox import Outbox
-
-    return Outbox(ctx.paths.data / "outbox")
+    return ctx.outbox()
 
 
 _STATE_MAP = {
@@ -115,33 +113,9 @@ def retry_item(ctx: AppContext, item_id: str) -> None:
 
 def sync_queue(ctx: AppContext, progress: ProgressLike) -> int:
     """Upload every item that is due now; return how many the repository acknowledged."""
-    from sohoa.outbox.sync import run_sync
+    from sohoa.workflow.upload import sync_once
 
-    box = outbox(ctx)
-    try:
-        report = run_sync(
-            ctx.settings.repository,
-            once=True,
-            outbox=box,
-            on_event=lambda e: _on_sync_event(ctx, box, e, progress),
-        )
-    finally:
-        box.close()
-    if report.offline:
-        from sohoa.core.errors import NetworkError
-
-        raise NetworkError(detail=report.last_error or "offline")
-    return len(report.acknowledged)
-
-
-def _on_sync_event(ctx: AppContext, box: Any, event: Any, progress: ProgressLike | None) -> None:
-    """Count an acknowledged upload in the statistics; pass byte progress to the UI."""
-    if event.kind == "acknowledged":  # this runs on the uploader's thread
-        from sohoa.outbox.stats import count_upload
-
-        count_upload(ctx.paths.store_file, box, event.item_id, clerk=ctx.clerk)
-    if progress is not None:
-        progress.item(event)
+    return len(sync_once(ctx, progress).acknowledged)
 
 
 class Uploads:
@@ -154,18 +128,12 @@ class Uploads:
 
     def start(self) -> bool:
         """Start if a repository is configured; False (and no thread) otherwise."""
-        from sohoa.outbox.sync import BackgroundSync
-
         if not self.ctx.settings.repository.url or self.bg is not None:
             return False
-        box = outbox(self.ctx)
+        from sohoa.core.progress import Reporter
+        from sohoa.workflow.upload import background
 
-        def event(e: Any) -> None:
-            _on_sync_event(self.ctx, box, e, None)
-            if self.on_event is not None:
-                self.on_event(e)
-
-        self.bg = BackgroundSync(self.ctx.settings.repository, outbox=box, on_event=event)
+        self.bg = background(self.ctx, Reporter(on_item=self.on_event))
         self.bg.start()
         return True
 

@@ -31,6 +31,7 @@ def open_dossier_journal(ctx: AppContext, page_dir: Path) -> Any:
 def page_state(page: ScannedPage) -> dict[str, Any]:
     return {
         "file": str(page.file),
+        "page_id": page.page_id,  # the draft's page id: the restored draft finds its pages
         "dpi": page.dpi,
         "mode": page.color_mode,
         "rotation": page.rotation,
@@ -81,6 +82,8 @@ def restore_dossier(ctx: AppContext, batch: UnfinishedBatch) -> RestoredDossier:
         page.separator_code = str(rec.get("separator_code") or "")
         page.dossier_code = str(rec.get("dossier_code") or "")
         page.flags = set(rec.get("flags") or page.flags)
+        if rec.get("page_id"):
+            page.page_id = str(rec["page_id"])
         pages.append(page)
         seen.add(str(path.resolve()))
     for scanned in raw.pages:  # landed after the last state save

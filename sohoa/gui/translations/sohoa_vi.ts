@@ -93,6 +93,10 @@
 <context>
     <name>BatchSignView</name>
     <message>
+        <source>already signed: nothing done</source>
+        <translation>đã ký trước đó: không ký lại</translation>
+    </message>
+    <message>
         <source>Batch signing</source>
         <translation>Ký hàng loạt</translation>
     </message>

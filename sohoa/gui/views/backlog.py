@@ -267,7 +267,7 @@ class BacklogView(QWidget):
         self.saved.add(row)
         self._refresh_list()
         task = run_task(
-            lambda p: services.finish_dossier(ctx, dossier, [(doc, pages)], None, p),
+            lambda p: services.backlog_entry(ctx, dossier, doc, pages, p),
             done=lambda _o: self.status.setText(
                 self.tr("Document {n} saved; it waits in Batch signing.").format(n=row + 1)
             ),

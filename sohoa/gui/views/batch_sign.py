@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -34,6 +34,8 @@ CHECK_COL, CODE_COL, TITLE_COL, PROC_COL, CLERK_COL, DAY_COL, OUTCOME_COL = rang
 
 class BatchSignView(QWidget):
     """Tick the results to sign (Ctrl+A ticks all), enter the PIN once, watch each outcome."""
+
+    queue_changed = Signal()  # documents were queued or retried: the window refreshes its counter
 
     def __init__(self, ctx: services.AppContext, window: QWidget | None = None) -> None:
         super().__init__()
@@ -212,7 +214,7 @@ class BatchSignView(QWidget):
             if row is not None:
                 ok = getattr(doc, "status", "") == "signed"
                 self.table.item(row, OUTCOME_COL).setText(
-                    self.tr("signed") if ok else getattr(doc, "message", "")
+                    self.tr("signed") if ok else doc.message()  # type: ignore[attr-defined]
                 )
 
         self.task = run_task(
@@ -236,12 +238,14 @@ class BatchSignView(QWidget):
         self.outcomes = outcomes
         for res, out in zip(chosen, outcomes, strict=True):
             row = self.results.index(res)
-            text = names.get(out.status, out.status) + (f": {out.message}" if out.message else "")
+            if out.skipped:
+                text = self.tr("already signed: nothing done")
+            else:
+                text = names.get(out.status, out.status) + (f": {out.message}" if out.message else "")
             self.table.item(row, OUTCOME_COL).setText(text)
-        good = sum(o.status in ("queued", "signed") for o in outcomes)
+        good = sum(o.status in ("queued", "signed") and not o.skipped for o in outcomes)
         self.summary.setText(self.tr("{good} of {total} signed.").format(good=good, total=len(outcomes)))
-        if self.window_ is not None and hasattr(self.window_, "queue_changed"):
-            self.window_.queue_changed.emit()  # type: ignore[attr-defined]
+        self.queue_changed.emit()
 
     def _failed(self, error: BaseException) -> None:
         self.summary.setText(error_text(error))

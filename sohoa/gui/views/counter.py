@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,12 +41,15 @@ from sohoa.gui.widgets import (
     shortcut,
 )
 from sohoa.gui.workers import Task, run_task
+from sohoa.workflow.draft import DossierDraft, DraftPage
 
 log = logging.getLogger(__name__)
 
 
 class CounterView(QWidget):
     """One dossier at a time: fill the form, scan, fix the pages, Finish & sign."""
+
+    queue_changed = Signal()  # documents were queued: the window refreshes its counter and wakes the uploader
 
     def __init__(self, ctx: services.AppContext, window: QWidget | None = None) -> None:
         super().__init__()
@@ -58,7 +62,7 @@ class CounterView(QWidget):
         self.session: services.ScanSession | None = None
         self.outcomes: list[services.DocOutcome] = []
         self.reused: list[services.ReuseHit] = []
-        self.doc_meta: dict[str, dict[str, str]] = {}  # document key -> its kind, title, codes
+        self.draft = DossierDraft()  # documents with ids, their pages and metadata (sohoa.workflow.draft)
         self.current_doc = ""
         self.journal: object | None = None  # this dossier's crash-recovery journal (pages + state)
         self.cancelled = False
@@ -263,29 +267,56 @@ class CounterView(QWidget):
         self.preview.show_page(item.data(PAGE_ROLE) if item is not None else None)  # type: ignore[attr-defined]
         self._switch_document(self._document_key(self.pages.currentRow()))
 
+    def _regroup(self) -> list[tuple[str, list[services.ScannedPage]]]:
+        """The panel's documents with their ids in the draft (ids survive deleting or moving pages)."""
+        groups = self.pages.documents()
+        ids = self.draft.regroup(
+            [
+                [DraftPage(p.file, p.dpi, p.color_mode, p.rotation, sorted(p.flags), id=p.page_id) for p in g]
+                for g in groups
+            ]
+        )
+        return list(zip(ids, groups, strict=True))
+
     def _document_key(self, row: int) -> str:
-        """The first page's file of the document holding ``row``: a document's identity while editing."""
-        if row < 0:
+        """The draft id of the document holding ``row`` (its identity while editing)."""
+        if row < 0 or row >= len(self.pages.pages()):
             return ""
-        key = ""
-        for i, page in enumerate(self.pages.pages()):
-            if page.separator_code:
-                key = ""
-                continue
-            if not key or page.new_document:
-                key = str(page.file)
-            if i == row:
-                return key
-        return key
+        page = self.pages.pages()[row]
+        for doc_id, group in self._regroup():
+            if any(p is page for p in group):
+                return doc_id
+        return ""
+
+    def _save_fields(self, doc_id: str) -> None:
+        f = self.form.document_fields()
+        with contextlib.suppress(SoHoaError):  # a document dropped from the draft meanwhile
+            self.draft.set_metadata(
+                doc_id,
+                kind=f["kind"],
+                title=f["title"],
+                component_code=f["component"],
+                result_code=f["result_code"],
+            )
+
+    def _fields(self, doc_id: str) -> dict[str, str] | None:
+        if not self.draft.has_metadata(doc_id):
+            return None
+        try:
+            d = self.draft.document(doc_id)
+        except SoHoaError:
+            return None
+        return {"kind": d.kind, "title": d.title, "component": d.component_code, "result_code": d.result_code}
 
     def _switch_document(self, key: str) -> None:
         """Keep the form's document fields per document: a split dossier's parts differ (result, component)."""
         if key == self.current_doc:
             return
         if self.current_doc:
-            self.doc_meta[self.current_doc] = self.form.document_fields()
-        if key in self.doc_meta:
-            self.form.fill(**self.doc_meta[key])
+            self._save_fields(self.current_doc)
+        fields = self._fields(key) if key else None
+        if fields is not None:
+            self.form.fill(**fields)
         self.current_doc = key
 
     def _move(self, step: int) -> None:
@@ -445,13 +476,14 @@ class CounterView(QWidget):
     def state(self) -> dict[str, object]:
         """Everything the clerk has made of this dossier, as JSON (the recovery journal keeps it)."""
         if self.current_doc:
-            self.doc_meta[self.current_doc] = self.form.document_fields()
+            self._save_fields(self.current_doc)
+        self._regroup()  # the draft follows the panel: documents with ids, pages, rotations
         return {
             "version": recovery.STATE_VERSION,
             "batch_id": self.batch_id,
             "next_number": self.next_number,
             "form": self.form.values(),
-            "documents": dict(self.doc_meta),
+            "draft": self.draft.to_json(),  # sohoa.workflow.draft: each document's metadata by id
             "current_doc": self.current_doc,
             "pages": [recovery.page_state(p) for p in self.pages.pages()],
         }
@@ -467,7 +499,11 @@ class CounterView(QWidget):
         if state.get("batch_id"):
             self.batch_id = str(state["batch_id"])
         self.next_number = int(state.get("next_number") or self.next_number)  # type: ignore[arg-type]
-        self.doc_meta = {str(k): dict(v) for k, v in (state.get("documents") or {}).items()}  # type: ignore[union-attr]
+        if state.get("draft"):
+            try:
+                self.draft = DossierDraft.from_json(state["draft"])  # type: ignore[arg-type]
+            except (KeyError, TypeError, ValueError, SoHoaError) as e:
+                log.warning("recovered draft unreadable (%s); pages restored without document fields", e)
         self.current_doc = ""
         self.pages.blockSignals(True)
         for page in pages:
@@ -479,9 +515,8 @@ class CounterView(QWidget):
             self.form.set_values(form)
         if pages:
             self.pages.select_row(0)
-        self.current_doc = self._document_key(self.pages.currentRow())
-        if self.current_doc in self.doc_meta:
-            self.form.fill(**self.doc_meta[self.current_doc])
+        self.current_doc = ""
+        self._switch_document(self._document_key(self.pages.currentRow()))
         self._update_summary()
 
     def discard_journal(self) -> None:
@@ -606,7 +641,7 @@ class CounterView(QWidget):
             self.result_label.setText(error_text(e))
             self.result_label.setStyleSheet("color: #b3261e;")
             return
-        groups = self.pages.documents()
+        groups = self._regroup()
         attach = [h for h in self.reused if h.attached]
         if not groups and not attach:
             self.result_label.setText(
@@ -616,11 +651,11 @@ class CounterView(QWidget):
             return
         documents = []
         if self.current_doc:
-            self.doc_meta[self.current_doc] = self.form.document_fields()
+            self._save_fields(self.current_doc)
         current = self.form.document_fields()
         titles: list[str] = []
-        for pages in groups:
-            self.form.fill(**self.doc_meta.get(str(pages[0].file), current))
+        for doc_id, pages in groups:
+            self.form.fill(**(self._fields(doc_id) or current))
             if not self.form.valid:  # this document's own codes are wrong: show it and stop
                 self.pages.select_row(self.pages.pages().index(pages[0]))
                 self.form.show_all_errors()
@@ -628,6 +663,7 @@ class CounterView(QWidget):
                 self.result_label.setStyleSheet("color: #b3261e;")
                 return
             doc = self.form.document()
+            doc.id = doc_id  # the draft's id: the store keeps it, so its state follows this document
             titles.append(doc.title)
             documents.append((doc, pages))
         self.form.fill(**current)
@@ -694,8 +730,7 @@ class CounterView(QWidget):
         bad = any(o.status == "failed" for o in outcomes)
         self.result_label.setText("\n".join(lines))
         self.result_label.setStyleSheet("color: #b3261e;" if bad else "color: #1b7f2a;")
-        if self.window_ is not None and hasattr(self.window_, "queue_changed"):
-            self.window_.queue_changed.emit()  # type: ignore[attr-defined]
+        self.queue_changed.emit()
         if not bad:
             self.journal = None  # removed by the finishing worker
             self.new_dossier(keep_result=True, force=True)
@@ -725,7 +760,7 @@ class CounterView(QWidget):
         self.preview.show_page(None)
         self.reuse_list.clear()
         self.reused = []
-        self.doc_meta.clear()
+        self.draft = DossierDraft()
         self.current_doc = ""
         self.batch_id = uuid.uuid4().hex
         self.next_number = 1000

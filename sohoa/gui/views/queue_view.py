@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -23,6 +23,8 @@ REFRESH_MS = 5000
 
 class QueueView(QWidget):
     """Reads the outbox in a worker every few seconds while visible; Retry and Send now act on it."""
+
+    queue_changed = Signal()  # documents were queued or retried: the window refreshes its counter
 
     def __init__(self, ctx: services.AppContext, window: QWidget | None = None) -> None:
         super().__init__()
@@ -160,8 +162,7 @@ class QueueView(QWidget):
 
     def _changed(self) -> None:
         self.refresh()
-        if self.window_ is not None and hasattr(self.window_, "queue_changed"):
-            self.window_.queue_changed.emit()  # type: ignore[attr-defined]
+        self.queue_changed.emit()
 
     def busy(self) -> bool:
         return self.sync_task is not None and self.sync_task.running

@@ -1,4 +1,4 @@
-"""Reuse: the owner's documents already in the repository, attached instead of rescanned."""
+"""Reuse ("once-only"): the owner's documents already in the repository, attached instead of rescanned."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sohoa.gui.services.base import (
-    AppContext,
-)
+from sohoa.workflow.context import Workspace as AppContext
 
 log = logging.getLogger(__name__)
 
