@@ -173,9 +173,9 @@ def finish_figures() -> None:
         f"last page -> signed and queued: {today['seconds']:.1f} s  "
         f"(today's path: Finish, then process {today['pages']} pages, sign, queue; {today['status']})"
     )
-    import importlib.util
+    from sohoa.workflow import finish as workflow_finish
 
-    if importlib.util.find_spec("sohoa.workflow.draft") is None:
+    if not hasattr(workflow_finish, "process_page_as_it_lands"):
         print(
             "  pages processed as they land (target <= 5 s): not measured, the workflow's per-page "
             "processing (issue 12) is not in this tree"
