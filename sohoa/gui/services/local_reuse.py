@@ -19,7 +19,7 @@ from typing import Any
 from sohoa.core.errors import MissingDependencyError, OutputError
 from sohoa.core.i18n import Text
 from sohoa.gui.services.base import AppContext
-from sohoa.gui.services.reuse import ReuseHit
+from sohoa.workflow.reuse import ReuseHit
 
 log = logging.getLogger(__name__)
 LOCAL = "local:"
