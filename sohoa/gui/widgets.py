@@ -216,8 +216,9 @@ class _BoundedLabel(QLabel):
         super().setText(breakable(text or ""))
         self.setToolTip(text if text and len(text) > 80 else "")
 
-    def plain(self) -> str:
-        return self.text().replace("\u200b", "")
+    def text(self) -> str:  # type: ignore[override]
+        """The message as it was set (the break points are for drawing only)."""
+        return super().text().replace("\u200b", "")
 
 
 def screen_width(widget: QWidget | None = None) -> int:
