@@ -381,7 +381,6 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self.optional = optional
         self.setInputMask("00/00/0000;_")
-        self.setPlaceholderText("dd/mm/yyyy")
         self.setMaximumWidth(140)
         self._last = QDate()
         self.setDate(date if date is not None else (QDate() if optional else QDate.currentDate()))
