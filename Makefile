@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test lint bench screenshots package test-package clean test-windows
+.PHONY: setup demo test lint bench screenshots package test-package clean test-windows scenario
 
 setup:            ## install system packages (apt) and the venv (pip); idempotent
 	@installer/setup.sh
@@ -45,3 +45,6 @@ clean:
 
 test-windows: setup  ## Wine: the real TWAIN stack, the Windows build (PyInstaller + NSIS), installed and run
 	@installer/windows/test-windows.sh
+
+scenario: setup   ## a working day through the real widgets under Xvfb at 1366x768; screenshots into scenario-output/
+	@xvfb-run -a -s "-screen 0 1366x768x24" $(PY) scenario/run_day.py scenario-output

@@ -42,12 +42,16 @@ class ScanBatch:
         out_dir: Path | None = None,
         *,
         recovery_root: Path | None = None,
+        journal: Journal | None = None,
     ) -> None:
-        """``out_dir``: where page files go (None: the batch's own recovery folder)."""
+        """``out_dir``: where page files go (None: the batch's own recovery folder).
+
+        ``journal``: an open journal to append to (the app keeps one per dossier, with its state).
+        """
         self.driver = driver
         self.device = device
         self.settings = settings.validated()
-        self.journal = Journal.create(device, settings.to_dict(), out_dir, root=recovery_root)
+        self.journal = journal or Journal.create(device, settings.to_dict(), out_dir, root=recovery_root)
         self.out_dir = Path(out_dir) if out_dir else self.journal.pages_dir
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.pages: list[ScannedPage] = []

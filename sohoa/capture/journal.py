@@ -29,6 +29,7 @@ from sohoa.core.paths import app_paths, private_dir
 log = logging.getLogger(__name__)
 
 JOURNAL = "journal.jsonl"
+STATE = "state.json"  # the dossier being made: form, documents, page order, rotations, splits
 VERSION = 1
 
 
@@ -45,8 +46,19 @@ def _process_started(pid: int) -> float | None:
         return None
 
 
+_CLAIMED: set[str] = set()  # journal folders this process is working on (never offered back to it)
+
+
 class Journal:
     """The open journal of one batch. Append-only; each line is fsynced before returning."""
+
+    def claim(self) -> Journal:
+        """This process holds the batch (the app's open dossier): :func:`find_unfinished` skips it."""
+        _CLAIMED.add(str(self.folder.resolve()))
+        return self
+
+    def release(self) -> None:
+        _CLAIMED.discard(str(self.folder.resolve()))
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -99,8 +111,22 @@ class Journal:
     def add_page(self, page: ScannedPage) -> None:
         self.append({"type": "page", **page.to_dict()})
 
+    def save_state(self, state: dict[str, Any]) -> None:
+        """Replace the dossier's editing state (atomically: a crash keeps the old or the new one).
+
+        The pages' lines stay the durable record of what was scanned; the state says what the
+        clerk made of them (order, rotations, splits, each page's dpi and mode, the form).
+        """
+        if self.folder.is_dir():
+            atomic_write_text(self.folder / STATE, json.dumps(state, ensure_ascii=False))
+
+    @property
+    def exists(self) -> bool:
+        return self.path.is_file()
+
     def remove(self) -> None:
         """The batch is finished (or discarded): forget it."""
+        self.release()
         shutil.rmtree(self.folder, ignore_errors=True)
         with contextlib.suppress(OSError):
             fsync_dir(self.folder.parent)
@@ -119,6 +145,12 @@ class RecoveredBatch:
     pages: list[ScannedPage] = field(default_factory=list)
     lost: list[int] = field(default_factory=list)  # page indexes journaled but missing or altered
     header: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)  # the dossier's editing state (save_state)
+
+    @property
+    def has_work(self) -> bool:
+        """Pages, or a form the clerk typed: something worth offering back."""
+        return bool(self.pages or self.state.get("pages") or any((self.state.get("form") or {}).values()))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +161,7 @@ class RecoveredBatch:
             "out_dir": str(self.out_dir) if self.out_dir else None,
             "pages": [p.to_dict() for p in self.pages],
             "lost": self.lost,
+            "state": self.state,
         }
 
 
@@ -175,6 +208,11 @@ def read_journal(folder: Path, verify: bool = True) -> RecoveredBatch | None:
         elif page.index not in seen:
             batch.lost.append(page.index)
     batch.pages = [seen[i] for i in sorted(seen)]
+    try:
+        state = json.loads((folder / STATE).read_text(encoding="utf-8"))
+        batch.state = state if isinstance(state, dict) else {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        batch.state = {}
     return batch
 
 
@@ -200,7 +238,7 @@ def find_unfinished(root: Path | None = None, verify: bool = True) -> list[Recov
         if batch is None:
             log.warning("recovery folder %s has no readable journal; left alone", folder.name)
             continue
-        if _owner_alive(batch.header):
+        if _owner_alive(batch.header) or str(folder.resolve()) in _CLAIMED:
             continue
         found.append(batch)
     return found

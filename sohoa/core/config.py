@@ -33,6 +33,8 @@ class General(_Section):
     language: Literal["vi", "en"] = "vi"
     province_profile: str = "default"  # a bundled profile name, or a path to a .toml file
     agency_name: str = ""  # the agency this workstation belongs to (stamps, metadata)
+    clerk_name: str = ""  # the clerk at this workstation, asked once by the wizard (events, statistics)
+    support_contact: str = ""  # whom a clerk calls when an upload is refused (name and phone)
 
 
 class ScanProfile(_Section):

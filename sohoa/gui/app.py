@@ -91,7 +91,7 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
 
     hook = crash.install(str(paths.logs / "sohoa.log"))  # an exception in a slot is shown and logged
     window = MainWindow(ctx)
-    window.show()
+    window.show_restored()  # maximized the first time, then as the clerk left it
     QTimer.singleShot(0, lambda: log.info("window ready in %.2f s", time.perf_counter() - started))
     QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
@@ -100,14 +100,15 @@ def run_gui(lang: str | None = None, first_run: bool | None = None) -> int:
     return int(code)
 
 
-def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, int] = (1280, 860)) -> Path:
+def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, int] = (1366, 768)) -> Path:
     """Render ``view`` over demo data (in a throwaway SOHOA_HOME), save a PNG and return its path."""
     import tempfile
 
     from sohoa.gui.demo_data import fill_demo
+    from sohoa.gui.main_window import VIEW_CLASSES
 
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    if view not in VIEWS or view not in VIEW_CLASSES:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEW_CLASSES)}")
     target = Path(target).resolve()
     with tempfile.TemporaryDirectory(prefix="sohoa-shot-") as home:
         old = {k: os.environ.get(k) for k in ("SOHOA_HOME", "SOHOA_SYSTEM_CONFIG")}
@@ -143,6 +144,7 @@ def take_screenshot(target: Path, view: str, lang: str = "vi", size: tuple[int, 
             target.parent.mkdir(parents=True, exist_ok=True)
             if not window.grab().save(str(target), "PNG"):
                 raise OSError(f"could not write {target}")
+            window._closing_checked = True  # demo data: nothing of a clerk's to ask about
             window.close()
             ctx.close()
         finally:

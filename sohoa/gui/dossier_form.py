@@ -12,7 +12,6 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,6 +23,7 @@ from sohoa.core import identifiers
 from sohoa.core.errors import ValidationError
 from sohoa.core.model import Document, DocumentKind, Dossier, OwnerType
 from sohoa.core.province import ProvinceProfile
+from sohoa.gui.widgets import DateField, message_label
 
 ERROR_STYLE = "border: 2px solid #b3261e;"
 OK_STYLE = ""
@@ -33,6 +33,7 @@ class DossierForm(QWidget):
     """Dossier code, procedure, owner, document kind and codes; ``valid`` says whether all pass."""
 
     validity_changed = Signal(bool)
+    changed = Signal()  # any field the clerk typed or picked (the recovery journal saves it)
 
     def __init__(
         self, profile: ProvinceProfile, parent: QWidget | None = None, backlog: bool = False
@@ -72,17 +73,11 @@ class DossierForm(QWidget):
         self.title = self._line("title", self.tr("Document title"), "")
         self.component = self._line("component", self.tr("Component code"), profile.component_code.example)
         self.result_code = self._line("resultCode", self.tr("Result code"), profile.result_code.example)
-        self.issue_date = QDateEdit()
+        self.issue_date = DateField(QDate.currentDate())
         self.issue_date.setObjectName("issueDate")
-        self.issue_date.setCalendarPopup(True)
-        self.issue_date.setDisplayFormat("dd/MM/yyyy")
-        self.issue_date.setDate(QDate.currentDate())
-        self.valid_until = QDateEdit()
+        self.valid_until = DateField(optional=True)
         self.valid_until.setObjectName("validUntil")
-        self.valid_until.setDisplayFormat("dd/MM/yyyy")
-        self.valid_until.setSpecialValueText(self.tr("no limit"))
-        self.valid_until.setMinimumDate(QDate(2000, 1, 1))
-        self.valid_until.setDate(self.valid_until.minimumDate())
+        self.valid_until.setToolTip(self.tr("Leave empty when the result has no time limit"))
         if backlog:
             form.addRow(self.tr("Issue date"), self.issue_date)
             form.addRow(self.tr("Valid until"), self.valid_until)
@@ -124,15 +119,17 @@ class DossierForm(QWidget):
         self.kind.currentIndexChanged.connect(lambda _i: self.check("resultCode"))
         for name in self._checks:
             self.check(name, quiet=True)
+        for edit in self.findChildren(QLineEdit):
+            edit.textChanged.connect(lambda _t: self.changed.emit())
+        self.owner_type.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self.kind.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
     def _line(self, name: str, label: str, example: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(name)
         if example:
             edit.setPlaceholderText(self.tr("e.g. {example}").format(example=example))
-        message = QLabel()
-        message.setObjectName(f"{name}Message")
-        message.setWordWrap(True)
+        message = message_label(f"{name}Message")  # wraps inside the column, never cut
         message.setStyleSheet("color: #b3261e;")
         message.hide()
         self._messages[name] = message
@@ -194,13 +191,14 @@ class DossierForm(QWidget):
     def document(self) -> Document:
         kind = self.kind_value()
         valid_until = self.valid_until.date()
+        issued = self.issue_date.date()
         return Document(
             kind=kind,
             title=self.title.text().strip() or self.kind.currentText(),
             component_code=self.component.text().strip(),
             result_code=self.result_code.text().strip().upper(),
-            issue_date=self.issue_date.date().toPython() if self.backlog else None,  # type: ignore[arg-type]
-            valid_until=None if valid_until == self.valid_until.minimumDate() else valid_until.toPython(),  # type: ignore[arg-type]
+            issue_date=issued.toPython() if self.backlog and issued.isValid() else None,  # type: ignore[arg-type]
+            valid_until=valid_until.toPython() if valid_until.isValid() else None,  # type: ignore[arg-type]
         )
 
     def dossier(self) -> Dossier:
@@ -235,7 +233,50 @@ class DossierForm(QWidget):
             else:
                 getattr(self, name).setText(value)
 
+    def values(self) -> dict[str, str]:
+        """Every field as text (the recovery journal keeps them; ``set_values`` puts them back)."""
+        out = {
+            name: getattr(self, name).text()
+            for name in (
+                "code",
+                "procedure",
+                "procedure_name",
+                "owner_id",
+                "owner_name",
+                "title",
+                "component",
+                "result_code",
+            )
+        }
+        out["owner_type"] = self.owner_type_value()
+        out["kind"] = str(self.kind.currentData())
+        out["issue_date"] = self.issue_date.text() if self.backlog else ""
+        out["valid_until"] = self.valid_until.text() if self.backlog else ""
+        return out
+
+    def set_values(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            if name in ("issue_date", "valid_until"):
+                if value and self.backlog:
+                    getattr(self, name).setDate(QDate.fromString(value, "dd/MM/yyyy"))
+            elif hasattr(self, name) or name in ("owner_type", "kind"):
+                self.fill(**{name: value})
+
+    def has_input(self) -> bool:
+        """True when the clerk typed anything (a discard would lose it)."""
+        values = self.values()
+        return any(
+            v.strip()
+            for k, v in values.items()
+            if k not in ("owner_type", "kind", "issue_date", "valid_until")
+        )
+
     def clear(self) -> None:
+        """Every field back to its start, the owner type included (the next citizen starts clean)."""
+        self.owner_type.setCurrentIndex(0)
+        self.kind.setCurrentIndex(0)
+        self.issue_date.setDate(QDate.currentDate())
+        self.valid_until.setDate(QDate())
         for edit in (
             self.code,
             self.procedure,

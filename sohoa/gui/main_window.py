@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from sohoa.core.i18n import Text, tr
 from sohoa.gui import services
-from sohoa.gui.widgets import ask, error_text
+from sohoa.gui.widgets import ask, error_text, fit_dialog
 from sohoa.gui.workers import run_task
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ VIEW_CLASSES: dict[str, tuple[str, str]] = {
     "report": ("sohoa.gui.views.report", "ReportView"),
 }
 STATUS_INTERVAL_MS = 15000
+NAV_WIDTH = 190
 
 
 QUEUE_VIEWS = ("counter", "batch-sign", "queue")  # views with a queue_changed signal
@@ -59,7 +61,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(210)
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
         titles = {
@@ -71,9 +73,10 @@ class MainWindow(QMainWindow):
             "settings": self.tr("Settings"),
             "report": tr(Text(vi="Báo cáo số hóa", en="Digitization report")),  # sohoa.core.i18n
         }
+        titles = {k: v for k, v in titles.items() if k in VIEW_CLASSES}
         self.titles = titles
         for n, (key, title) in enumerate(titles.items(), start=1):
-            item = QListWidgetItem(f"{title}   Ctrl+{n}")
+            item = QListWidgetItem(f"{title}\nCtrl+{n}")
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(self.tr("Open {view} (Ctrl+{n})").format(view=title, n=n))
             self.nav.addItem(item)
@@ -118,7 +121,37 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.refresh_status)
             QTimer.singleShot(0, self.start_uploads)
         self.nav.setCurrentRow(0)
-        self.resize(1280, 860)
+        if ctx.settings.general.clerk_name.strip():  # asked once by the wizard; never $USER
+            ctx.clerk = ctx.settings.general.clerk_name.strip()
+        elif ctx.clerk == __import__("os").environ.get("USER", ""):
+            ctx.clerk = ""
+
+    # -- geometry ------------------------------------------------------------------------------
+    def _geometry_store(self) -> QSettings:
+        return QSettings(str(self.ctx.paths.config / "window.ini"), QSettings.Format.IniFormat)
+
+    def show_restored(self) -> None:
+        """Open as the clerk left it (maximized the first time), never larger than this screen."""
+        store = self._geometry_store()
+        geometry = store.value("geometry")
+        maximized = str(store.value("maximized", "true")).lower() == "true"
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and (self.width() > screen.width() or self.height() > screen.height()):
+            maximized = True  # saved on a bigger screen
+        if maximized or geometry is None:
+            if screen is not None:  # without a window manager (Xvfb, kiosks) maximizing does nothing
+                self.setGeometry(screen)
+            self.showMaximized()
+        else:
+            self.show()
+
+    def save_geometry(self) -> None:
+        store = self._geometry_store()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("maximized", "true" if self.isMaximized() else "false")
+        store.sync()
 
     # -- views -----------------------------------------------------------------------------
     def view(self, key: str) -> QWidget:
@@ -156,7 +189,7 @@ class MainWindow(QMainWindow):
             widget.focusNextChild()  # the view's keys work at once, without a click
 
     # -- status bar ----------------------------------------------------------------------------
-    def set_status(self, online: bool | None, queued: int) -> None:
+    def set_status(self, online: bool | None, queued: int, failed: int = 0) -> None:
         if online is None:
             self.online_label.setText("● " + self.tr("Repository not set up"))
             self.online_label.setStyleSheet("color: #777;")
@@ -166,9 +199,14 @@ class MainWindow(QMainWindow):
         else:
             self.online_label.setText("● " + self.tr("Offline"))
             self.online_label.setStyleSheet("color: #b3261e; font-weight: bold;")
-        self.queue_label.setText(self.tr("Queue: %n document(s)", "", queued))
+        text = self.tr("Queue: %n document(s)", "", queued)
+        if failed:  # refused uploads stay visible until the clerk deals with them
+            text += " · " + self.tr("%n failed, see the queue", "", failed)
+        self.queue_label.setText(text)
+        self.queue_label.setStyleSheet("color: #b3261e; font-weight: bold;" if failed else "")
         self.online = online
         self.queued = queued
+        self.failed = failed
 
     def refresh_status(self, on_done: Callable[[], None] | None = None) -> None:
         """Ask the repository and the outbox in a worker; the UI never waits for the network."""
@@ -177,7 +215,7 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def done(status: services.QueueStatus) -> None:
-            self.set_status(status.online, status.pending)
+            self.set_status(status.online, status.pending, len(status.failed_for_good))
             self._notify_failures(status.failed_for_good)
             self.status_updated.emit()
             if on_done:
@@ -199,16 +237,27 @@ class MainWindow(QMainWindow):
             self.tr("Upload failed"),
             self.tr("%n document(s) could not be uploaded and need attention:", "", len(new))
             + "\n"
-            + "\n".join(reason for _, reason in new[:5]),
+            + "\n".join(reason for _, reason in new[:5])
+            + "\n\n"
+            + self.support_text(),
             QMessageBox.StandardButton.NoButton,
             self,
         )
+        box.setObjectName("failureNotice")
+        fit_dialog(box)
         open_button = box.addButton(self.tr("Open the queue"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
         box.setModal(False)
         box.buttonClicked.connect(lambda b: b is open_button and self.show_view("queue"))
         self.failure_notice = box
         box.show()
+
+    def support_text(self) -> str:
+        """Whom the clerk calls about a refused upload (the administrator sets the contact)."""
+        contact = self.ctx.settings.general.support_contact.strip()
+        if contact:
+            return self.tr("Open the queue to see why, then call {contact}.").format(contact=contact)
+        return self.tr("Open the queue to see why, then call the provincial repository's support desk.")
 
     def start_uploads(self) -> bool:
         """Upload in the background while the app is open (when a repository is set up)."""
@@ -224,6 +273,10 @@ class MainWindow(QMainWindow):
         if kind == "progress" and queue is not None:
             queue.show_progress(event)  # type: ignore[attr-defined]
             return
+        if kind == "acknowledged":
+            counter = self._views.get("counter")
+            if counter is not None and hasattr(counter, "acknowledged"):
+                counter.acknowledged(event)
         if kind in ("acknowledged", "failed", "offline"):
             self.refresh_status()
             if queue is not None:
@@ -241,11 +294,12 @@ class MainWindow(QMainWindow):
                 self,
                 self.tr("Unfinished batch"),
                 self.tr(
-                    "SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). "
-                    "Continue with these pages?"
-                ).format(
-                    device=batch.device, created=batch.created[:16].replace("T", " "), pages=len(batch.pages)
-                ),
+                    "SoHoa stopped unexpectedly during a dossier started {created} ({pages} pages kept). "
+                    "Restore these pages and the form?"
+                ).format(created=batch.created[:16].replace("T", " "), pages=len(batch.pages)),
+                default_yes=True,  # after a real crash the clerk wants the pages back
+                yes_text=self.tr("Restore"),
+                no_text=self.tr("Discard"),
             )
             counter = self.show_view("counter")
             if answer:
@@ -256,6 +310,11 @@ class MainWindow(QMainWindow):
         run_task(lambda p: services.unfinished_batches(self.ctx), done=done)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        counter = self._views.get("counter")
+        if counter is not None and not getattr(self, "_closing_checked", False):
+            if not counter.confirm_discard(self.tr("Quit SoHoa")):  # type: ignore[attr-defined]
+                event.ignore()
+                return
         busy = [k for k, v in self._views.items() if getattr(v, "busy", lambda: False)()]
         if busy:
             answer = ask(
@@ -268,6 +327,9 @@ class MainWindow(QMainWindow):
                 return
             for key in busy:
                 self._views[key].cancel()  # type: ignore[attr-defined]
+        if counter is not None:
+            counter.discard_journal()  # type: ignore[attr-defined]  # a normal close: nothing to recover
+        self.save_geometry()
         self.timer.stop()
         self.uploads.stop()
         event.accept()

@@ -173,6 +173,7 @@ class Preview(QScrollArea):
         self._image: QImage | None = None
         self._request = 0
         self.page: ScannedPage | None = None
+        self.rotation = 0  # the rotation shown, so an edit to it redraws at once
 
     def show_page(self, page: ScannedPage | None) -> None:
         from sohoa.gui.workers import run_task
@@ -180,6 +181,7 @@ class Preview(QScrollArea):
         self._request += 1
         request = self._request
         self.page = page
+        self.rotation = page.rotation if page is not None else 0
         if page is None:
             self._image = None
             self.label.clear()

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+SCREENS = Path(__file__).resolve().parent / "screens"
+# the commonest office-laptop screen: every UI test runs on a 1366x768 offscreen screen
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1366x768@1.json'}"
 
 
 @pytest.fixture
@@ -32,14 +34,15 @@ def ctx(app, sohoa_home: Path) -> Iterator:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def window(ctx, qtbot):  # type: ignore[no-untyped-def]
+def window(ctx, qtbot) -> Iterator:  # type: ignore[no-untyped-def]
     from sohoa.gui.main_window import MainWindow
 
     win = MainWindow(ctx, background=False)
+    win._closing_checked = True  # pytest-qt closes it at teardown: no "discard this dossier?" question
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    return win
+    yield win
 
 
 @pytest.fixture

@@ -134,7 +134,8 @@ def test_next_start_offers_the_unfinished_batch_back(
 
     def say_yes(dialog) -> None:  # type: ignore[no-untyped-def]
         assert "3" in dialog.text()
-        yes = next(b for b in dialog.buttons() if b.text() == "Có")
+        assert dialog.defaultButton().text() == "Khôi phục"  # after a real crash: restore by default
+        yes = next(b for b in dialog.buttons() if b.text() == "Khôi phục")
         yes.click()
 
     answer_modal(qtbot, say_yes)

@@ -132,4 +132,4 @@ def test_high_dpi_screens_render_at_full_resolution(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     with Image.open(target) as im:
-        assert im.size == (1920, 1290)
+        assert im.size == (round(1366 * 1.5), round(768 * 1.5))  # the default --size 1366x768 at 150 %

@@ -86,7 +86,9 @@ class ScanSession:
     Create, use and close it from worker threads only (never from the UI thread).
     """
 
-    def __init__(self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "") -> None:
+    def __init__(
+        self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "", journal: Any = None
+    ) -> None:
         from sohoa.capture.batch import ScanBatch
         from sohoa.capture.settings import settings_from_profile
         from sohoa.core.config import ScanProfile
@@ -114,6 +116,7 @@ class ScanSession:
             settings_from_profile(self.profile),
             out_dir,
             recovery_root=ctx.paths.recovery,
+            journal=journal,
         )
         from sohoa.gui.services.page_worker import warm_up
 
@@ -199,9 +202,15 @@ def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
     from sohoa.capture import journal
 
     return [
-        UnfinishedBatch(b.batch_id, b.device, b.created, [p.path for p in b.pages], raw=b)
+        UnfinishedBatch(
+            b.batch_id,
+            b.device,
+            b.created,
+            [p.path for p in b.pages] or [Path(p["file"]) for p in b.state.get("pages", [])],
+            raw=b,
+        )
         for b in journal.find_unfinished(ctx.paths.recovery)
-        if b.pages
+        if b.has_work
     ]
 
 

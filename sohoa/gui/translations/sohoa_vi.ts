@@ -12,6 +12,22 @@
         <translation>Quét cả xấp (F5)</translation>
     </message>
     <message>
+        <source>Import files… (Ctrl+O)</source>
+        <translation>Nhập tệp… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Import a folder… (Ctrl+Shift+O)</source>
+        <translation>Nhập cả thư mục… (Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>Separator sheet (PDF)…</source>
+        <translation>Tờ phân cách (PDF)…</translation>
+    </message>
+    <message>
+        <source>Print this sheet between the results of a stack</source>
+        <translation>In tờ này và đặt giữa các kết quả trong một xấp</translation>
+    </message>
+    <message>
         <source>Documents</source>
         <translation>Tài liệu</translation>
     </message>
@@ -30,6 +46,34 @@
     <message>
         <source>Scanning page {n}…</source>
         <translation>Đang quét trang {n}…</translation>
+    </message>
+    <message>
+        <source>Import files</source>
+        <translation>Nhập tệp</translation>
+    </message>
+    <message>
+        <source>Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Ảnh và tệp PDF (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Đang nhập…</translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation>Nhập cả thư mục</translation>
+    </message>
+    <message>
+        <source>Save the separator sheet</source>
+        <translation>Lưu tờ phân cách</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Separator sheet saved to {path}; print it.</source>
+        <translation>Đã lưu tờ phân cách vào {path}; hãy in ra.</translation>
     </message>
     <message numerus="yes">
         <source>Document {n} · %n page(s)</source>
@@ -174,6 +218,10 @@
         <translation>Tra cứu theo số định danh (Ctrl+L)</translation>
     </message>
     <message>
+        <source>Preview the selected document</source>
+        <translation>Xem trước giấy tờ đã chọn</translation>
+    </message>
+    <message>
         <source>Scan</source>
         <translation>Quét</translation>
     </message>
@@ -268,6 +316,12 @@
         <translation>Đang quét trang {n}…</translation>
     </message>
     <message numerus="yes">
+        <source>Scan cancelled (đã hủy); %n page(s) kept.</source>
+        <translation>
+            <numerusform>Đã hủy lượt quét; giữ lại %n trang.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n page(s) scanned.</source>
         <translation>
             <numerusform>Đã quét %n trang.</numerusform>
@@ -278,8 +332,32 @@
         <translation>Chèn trang</translation>
     </message>
     <message>
-        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
-        <translation>Ảnh (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
+        <source>Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)</source>
+        <translation>Ảnh và tệp PDF (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Select a found document first.</source>
+        <translation>Hãy chọn một giấy tờ tìm được trước.</translation>
+    </message>
+    <message>
+        <source>Preview: {title}</source>
+        <translation>Xem trước: {title}</translation>
+    </message>
+    <message>
+        <source>Scan or insert the pages, or attach a reused document, first.</source>
+        <translation>Hãy quét hoặc chèn trang, hoặc đính kèm giấy tờ đã có, trước.</translation>
+    </message>
+    <message>
+        <source>attached (reused)</source>
+        <translation>đã đính kèm (tái sử dụng)</translation>
+    </message>
+    <message>
+        <source>Sent: the repository has acknowledged {title}.</source>
+        <translation>Đã gửi: kho dữ liệu đã xác nhận nhận {title}.</translation>
+    </message>
+    <message>
+        <source>the document</source>
+        <translation>tài liệu</translation>
     </message>
     <message>
         <source>Importing…</source>
@@ -295,6 +373,20 @@
         <source>Recovering…</source>
         <translation>Đang khôi phục…</translation>
     </message>
+    <message numerus="yes">
+        <source>This dossier has %n page(s) and typed fields that are not finished. Discard them?</source>
+        <translation>
+            <numerusform>Hồ sơ này có %n trang và các ô đã nhập nhưng chưa hoàn tất. Bỏ hồ sơ này?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>Tiếp tục làm</translation>
+    </message>
     <message>
         <source>Enter a valid ID number first.</source>
         <translation>Hãy nhập số định danh hợp lệ trước.</translation>
@@ -304,16 +396,20 @@
         <translation>Đang tra cứu…</translation>
     </message>
     <message>
+        <source>The repository cannot be reached; showing this workstation&apos;s own documents.</source>
+        <translation>Không kết nối được kho dữ liệu; đang hiện giấy tờ đã làm trên máy này.</translation>
+    </message>
+    <message>
         <source>Nothing in the repository for this ID number.</source>
         <translation>Kho dữ liệu chưa có giấy tờ nào của số định danh này.</translation>
     </message>
     <message>
-        <source>Tick to attach this document to the dossier instead of scanning it</source>
-        <translation>Đánh dấu để đính kèm giấy tờ này vào hồ sơ thay vì quét lại</translation>
+        <source>Nothing on this workstation for this ID number.</source>
+        <translation>Máy này chưa có giấy tờ nào của số định danh này.</translation>
     </message>
     <message>
-        <source>Scan or insert the pages first.</source>
-        <translation>Hãy quét hoặc chèn trang trước.</translation>
+        <source>Tick to attach this document to the dossier instead of scanning it</source>
+        <translation>Đánh dấu để đính kèm giấy tờ này vào hồ sơ thay vì quét lại</translation>
     </message>
     <message>
         <source>No token is set up. Choose one in Settings, or finish and sign later.</source>
@@ -346,6 +442,10 @@
 </context>
 <context>
     <name>Dialogs</name>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
     <message>
         <source>Yes</source>
         <translation>Có</translation>
@@ -426,8 +526,8 @@
         <translation>Mã kết quả</translation>
     </message>
     <message>
-        <source>no limit</source>
-        <translation>không thời hạn</translation>
+        <source>Leave empty when the result has no time limit</source>
+        <translation>Để trống nếu kết quả không có thời hạn</translation>
     </message>
     <message>
         <source>Issue date</source>
@@ -484,6 +584,10 @@
         <translation>Hủy</translation>
     </message>
     <message>
+        <source>SoHoa scans the dossiers received at the counter, turns them into signed PDF/A files and sends them to the provincial repository. These few pages set up this workstation: who works here, the scanner, the signing token, where files are kept and the repository. Each page has a Test button; everything can be changed later in Settings.</source>
+        <translation>SoHoa quét hồ sơ tiếp nhận tại quầy, chuyển thành tệp PDF/A có ký số và gửi lên kho dữ liệu của tỉnh. Vài trang sau đây thiết lập máy này: ai làm việc ở đây, máy quét, token ký số, nơi lưu tệp và kho dữ liệu. Mỗi trang có nút Thử; mọi thứ đều sửa lại được trong Cài đặt.</translation>
+    </message>
+    <message>
         <source>Language and agency</source>
         <translation>Ngôn ngữ và cơ quan</translation>
     </message>
@@ -496,8 +600,24 @@
         <translation>Tên cơ quan</translation>
     </message>
     <message>
+        <source>Your name (shown in statistics)</source>
+        <translation>Họ tên của bạn (hiện trong thống kê)</translation>
+    </message>
+    <message>
+        <source>Offer the test scanner (for training, no paper needed)</source>
+        <translation>Dùng máy quét thử (để tập huấn, không cần giấy)</translation>
+    </message>
+    <message>
         <source>Scanner</source>
         <translation>Máy quét</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Tập huấn</translation>
+    </message>
+    <message>
+        <source>Other token driver</source>
+        <translation>Trình điều khiển token khác</translation>
     </message>
     <message>
         <source>Token</source>
@@ -518,6 +638,14 @@
     <message>
         <source>User name</source>
         <translation>Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>Where files are kept</source>
+        <translation>Nơi lưu tệp</translation>
+    </message>
+    <message>
+        <source>Scanned pages, signed documents and the upload queue are kept in {folder}, readable by this Windows/Linux account only. Keep at least 5 GB free there.</source>
+        <translation>Trang đã quét, tài liệu đã ký và hàng đợi gửi được lưu tại {folder}, chỉ tài khoản Windows/Linux này đọc được. Hãy để trống ở đó ít nhất 5 GB.</translation>
     </message>
     <message>
         <source>Locked by the administrator</source>
@@ -546,6 +674,14 @@
     <message>
         <source>The repository does not answer.</source>
         <translation>Kho dữ liệu không phản hồi.</translation>
+    </message>
+    <message>
+        <source>Quit the setup</source>
+        <translation>Thoát thiết lập</translation>
+    </message>
+    <message>
+        <source>Quit without saving? SoHoa will ask these questions again at the next start.</source>
+        <translation>Thoát mà không lưu? Lần mở sau SoHoa sẽ hỏi lại các câu này.</translation>
     </message>
 </context>
 <context>
@@ -579,6 +715,10 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
+        <source>Monthly report</source>
+        <translation>Báo cáo tháng</translation>
+    </message>
+    <message>
         <source>Open {view} (Ctrl+{n})</source>
         <translation>Mở {view} (Ctrl+{n})</translation>
     </message>
@@ -604,6 +744,12 @@
             <numerusform>Hàng đợi: %n tài liệu</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n failed, see the queue</source>
+        <translation>
+            <numerusform>%n lỗi, xem hàng đợi</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Upload failed</source>
         <translation>Gửi không thành công</translation>
@@ -623,12 +769,32 @@
         <translation>Đóng</translation>
     </message>
     <message>
+        <source>Open the queue to see why, then call {contact}.</source>
+        <translation>Mở hàng đợi để xem lý do, rồi gọi {contact}.</translation>
+    </message>
+    <message>
+        <source>Open the queue to see why, then call the provincial repository&apos;s support desk.</source>
+        <translation>Mở hàng đợi để xem lý do, rồi gọi bộ phận hỗ trợ của kho dữ liệu tỉnh.</translation>
+    </message>
+    <message>
         <source>Unfinished batch</source>
         <translation>Lượt quét chưa xong</translation>
     </message>
     <message>
-        <source>SoHoa was closed during a scan on {device} started {created} ({pages} pages kept). Continue with these pages?</source>
-        <translation>SoHoa bị đóng khi đang quét trên {device} (bắt đầu lúc {created}, còn giữ {pages} trang). Tiếp tục với các trang này?</translation>
+        <source>SoHoa stopped unexpectedly during a dossier started {created} ({pages} pages kept). Restore these pages and the form?</source>
+        <translation>SoHoa đã dừng đột ngột khi đang làm hồ sơ bắt đầu lúc {created} (còn giữ {pages} trang). Khôi phục các trang và biểu mẫu?</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Khôi phục</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+    <message>
+        <source>Quit SoHoa</source>
+        <translation>Thoát SoHoa</translation>
     </message>
     <message>
         <source>Work in progress</source>
@@ -719,6 +885,291 @@
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Drive</source>
+        <translation>Ổ đĩa</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+</context>
+<context>
+    <name>QCalendarWidget</name>
+    <message>
+        <source>Today</source>
+        <translation>Hôm nay</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Choose</source>
+        <translation>&amp;Chọn</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Xóa</translation>
+    </message>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Tìm trong:</translation>
+    </message>
+    <message>
+        <source>&amp;New Folder</source>
+        <translation>Thư mục &amp;mới</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Mở</translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation>Đổi &amp;tên</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Lưu</translation>
+    </message>
+    <message>
+        <source>All Files (*)</source>
+        <translation>Mọi tệp (*)</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Lùi</translation>
+    </message>
+    <message>
+        <source>Change to detail view mode</source>
+        <translation>Xem chi tiết</translation>
+    </message>
+    <message>
+        <source>Change to list view mode</source>
+        <translation>Xem danh sách</translation>
+    </message>
+    <message>
+        <source>Create New Folder</source>
+        <translation>Tạo thư mục mới</translation>
+    </message>
+    <message>
+        <source>Create a New Folder</source>
+        <translation>Tạo một thư mục mới</translation>
+    </message>
+    <message>
+        <source>Detail View</source>
+        <translation>Xem chi tiết</translation>
+    </message>
+    <message>
+        <source>Directories</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>Directory:</source>
+        <translation>Thư mục:</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>&amp;Tên tệp:</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Loại tệp:</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>Tiến</translation>
+    </message>
+    <message>
+        <source>Go back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Go forward</source>
+        <translation>Đi tiếp</translation>
+    </message>
+    <message>
+        <source>Go to the parent directory</source>
+        <translation>Lên thư mục cha</translation>
+    </message>
+    <message>
+        <source>List View</source>
+        <translation>Xem danh sách</translation>
+    </message>
+    <message>
+        <source>List of places and bookmarks</source>
+        <translation>Danh sách nơi lưu và dấu trang</translation>
+    </message>
+    <message>
+        <source>Parent Directory</source>
+        <translation>Thư mục cha</translation>
+    </message>
+    <message>
+        <source>Show &amp;hidden files</source>
+        <translation>Hiện tệp &amp;ẩn</translation>
+    </message>
+    <message>
+        <source>Sidebar</source>
+        <translation>Thanh bên</translation>
+    </message>
+    <message>
+        <source>New Folder</source>
+        <translation>Thư mục mới</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>Lưu thành</translation>
+    </message>
+</context>
+<context>
+    <name>QFileSystemModel</name>
+    <message>
+        <source>Computer</source>
+        <translation>Máy tính</translation>
+    </message>
+    <message>
+        <source>Date Modified</source>
+        <translation>Ngày sửa</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Kích thước</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Loại</translation>
+    </message>
+</context>
+<context>
+    <name>QLineEdit</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Hoàn tác</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Làm lại</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>&amp;Cắt</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Sao chép</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>&amp;Dán</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Xóa</translation>
+    </message>
+    <message>
+        <source>Select All</source>
+        <translation>Chọn tất cả</translation>
+    </message>
+</context>
+<context>
+    <name>QPlatformTheme</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Đồng ý</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Lưu</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Có</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Không</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Áp dụng</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Trợ giúp</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Bỏ</translation>
+    </message>
+</context>
+<context>
+    <name>QWizard</name>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Quay lại</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Tiếp &gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Hoàn tất</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Go Back</source>
+        <translation>Quay lại</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Tiếp tục</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>Xác nhận</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Xong</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation>Trợ giúp</translation>
+    </message>
+</context>
+<context>
     <name>QueueView</name>
     <message>
         <source>Upload queue</source>
@@ -776,6 +1227,12 @@
         <source>%n document(s) waiting to be sent.</source>
         <translation>
             <numerusform>%n tài liệu đang chờ gửi.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) failed: select one and read its reason.</source>
+        <translation>
+            <numerusform>%n tài liệu gửi lỗi: chọn một tài liệu để đọc lý do.</numerusform>
         </translation>
     </message>
     <message>

@@ -7,6 +7,8 @@ the next, so the clerk never leaves the keyboard. Finished results wait for one 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -23,7 +25,7 @@ from sohoa.core.model import DocumentKind
 from sohoa.gui import services
 from sohoa.gui.dossier_form import DossierForm
 from sohoa.gui.pages import PAGE_ROLE, PageStrip, Preview
-from sohoa.gui.widgets import ErrorBox, ProgressPanel, error_text, shortcut
+from sohoa.gui.widgets import ErrorBox, ProgressPanel, error_text, message_label, shortcut
 from sohoa.gui.workers import Task, run_task
 
 
@@ -63,6 +65,21 @@ class BacklogView(QWidget):
         shortcut(self, "F5", self.scan_button.click)
         self.scan_button.clicked.connect(self.scan)
         left_layout.addWidget(self.scan_button)
+        self.import_button = QPushButton(self.tr("Import files… (Ctrl+O)"))
+        self.import_button.setObjectName("importFiles")
+        shortcut(self, "Ctrl+O", self.import_button.click)
+        self.import_button.clicked.connect(lambda: self.import_files())
+        self.folder_button = QPushButton(self.tr("Import a folder… (Ctrl+Shift+O)"))
+        self.folder_button.setObjectName("importFolder")
+        shortcut(self, "Ctrl+Shift+O", self.folder_button.click)
+        self.folder_button.clicked.connect(self.import_folder)
+        self.sheet_button = QPushButton(self.tr("Separator sheet (PDF)…"))
+        self.sheet_button.setObjectName("separatorSheet")
+        self.sheet_button.setToolTip(self.tr("Print this sheet between the results of a stack"))
+        self.sheet_button.clicked.connect(self.save_separator_sheet)
+        left_layout.addWidget(self.import_button)
+        left_layout.addWidget(self.folder_button)
+        left_layout.addWidget(self.sheet_button)
         left_layout.addWidget(QLabel(self.tr("Documents")))
         left_layout.addWidget(self.docs, 1)
         centre = QWidget()
@@ -79,7 +96,7 @@ class BacklogView(QWidget):
         bottom = QHBoxLayout()
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.status = QLabel()
+        self.status = message_label()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         self.next_button = QPushButton(self.tr("Save and next (Ctrl+Enter)"))
@@ -95,6 +112,7 @@ class BacklogView(QWidget):
         layout.addWidget(title)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        shortcut(self, "Ctrl+D", self.split_here)
         shortcut(self, "Ctrl+PgDown", lambda: self._step(1))
         shortcut(self, "Ctrl+PgUp", lambda: self._step(-1))
 
@@ -135,6 +153,68 @@ class BacklogView(QWidget):
             failed=lambda e: (self.status.setText(error_text(e)), ErrorBox.show(self, e)),
             finished=lambda: (self.progress.stop(), self.scan_button.setEnabled(True)),
         )
+
+    # -- importing ---------------------------------------------------------------------------------
+    def import_files(self, files: list[str] | None = None) -> None:
+        """Old results already scanned to files (PDF and images), split at separator sheets."""
+        from sohoa.gui.widgets import open_files
+
+        if files is None:
+            files = open_files(
+                self,
+                self.tr("Import files"),
+                self.tr("Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"),
+            )
+        if not files or (self.task is not None and self.task.running):
+            return
+        ctx = self.ctx
+        out = self.batch_dir / "imported"
+        first = 1 + sum(len(g) for g in self.groups) + 1000
+
+        def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
+            from sohoa.gui.services.backlog_import import import_stack
+
+            return import_stack(ctx, [Path(f) for f in files], out, first, progress)
+
+        self.progress.start(self.tr("Importing…"))
+        self.task = run_task(
+            work,
+            done=self.add_pages,
+            failed=lambda e: (self.status.setText(error_text(e)), ErrorBox.show(self, e)),
+            finished=self.progress.stop,
+        )
+
+    def import_folder(self) -> None:
+        from sohoa.gui.widgets import open_folder
+
+        folder = open_folder(self, self.tr("Import a folder"))
+        if folder:
+            from sohoa.gui.services.backlog_import import files_in
+
+            self.import_files([str(p) for p in files_in(Path(folder))])
+
+    def save_separator_sheet(self, target: str | None = None) -> None:
+        from sohoa.gui.services.separator_sheet import separator_sheet
+        from sohoa.gui.widgets import save_file
+
+        target = target or save_file(
+            self, self.tr("Save the separator sheet"), "to-phan-cach.pdf", self.tr("PDF files (*.pdf)")
+        )
+        if target:
+            path = separator_sheet(Path(target))
+            self.status.setText(self.tr("Separator sheet saved to {path}; print it.").format(path=path))
+
+    def split_here(self) -> None:
+        """Ctrl+D: the current document ends before the selected page (a missed separator)."""
+        row = self.docs.currentRow()
+        at = self.pages.currentRow()
+        if not (0 <= row < len(self.groups)) or at <= 0 or row in self.saved:
+            return
+        group = self.groups[row]
+        self.groups[row : row + 1] = [group[:at], group[at:]]
+        self.saved = {r if r < row else r + 1 for r in self.saved}
+        self._refresh_list()
+        self.docs.setCurrentRow(row + 1)
 
     def add_pages(self, pages: list[services.ScannedPage]) -> None:
         """Split the run at separator sheets (and at pages the clerk marked) into documents."""

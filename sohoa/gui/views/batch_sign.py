@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from sohoa.gui import services
-from sohoa.gui.widgets import ErrorBox, ProgressPanel, ask_pin, date_field, error_text, shortcut
+from sohoa.gui.widgets import (
+    ErrorBox,
+    ProgressPanel,
+    ask_pin,
+    date_field,
+    error_text,
+    message_label,
+    shortcut,
+    table_item,
+)
 from sohoa.gui.workers import Task, run_task
 
 CHECK_COL, CODE_COL, TITLE_COL, PROC_COL, CLERK_COL, DAY_COL, OUTCOME_COL = range(7)
@@ -95,7 +104,7 @@ class BatchSignView(QWidget):
         self.select_all_button.clicked.connect(self.select_all)
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
-        self.summary = QLabel()
+        self.summary = message_label()
         self.summary.setObjectName("summary")
         self.sign_button = QPushButton(self.tr("Sign selected (Ctrl+Enter)"))
         self.sign_button.setObjectName("sign")
@@ -150,7 +159,7 @@ class BatchSignView(QWidget):
                 (DAY_COL, res.day),
                 (OUTCOME_COL, ""),
             ):
-                self.table.setItem(r, col, QTableWidgetItem(value))
+                self.table.setItem(r, col, table_item(value))  # type: ignore[arg-type]
         self.summary.setText(self.tr("%n result(s) waiting for a signature.", "", len(self.results)))
 
     def _preview(self, row: int) -> None:

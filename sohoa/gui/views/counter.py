@@ -7,18 +7,17 @@ import logging
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -29,7 +28,18 @@ from sohoa.core.errors import SoHoaError
 from sohoa.gui import services
 from sohoa.gui.dossier_form import DossierForm
 from sohoa.gui.pages import PAGE_ROLE, PageStrip, Preview
-from sohoa.gui.widgets import ErrorBox, ProgressPanel, ask, ask_pin, error_text, shortcut
+from sohoa.gui.services import recovery
+from sohoa.gui.widgets import (
+    ErrorBox,
+    ProgressPanel,
+    ask,
+    ask_pin,
+    error_text,
+    guard_keys,
+    message_label,
+    open_files,
+    shortcut,
+)
 from sohoa.gui.workers import Task, run_task
 from sohoa.workflow.draft import DossierDraft, DraftPage
 
@@ -54,6 +64,14 @@ class CounterView(QWidget):
         self.reused: list[services.ReuseHit] = []
         self.draft = DossierDraft()  # documents with ids, their pages and metadata (sohoa.workflow.draft)
         self.current_doc = ""
+        self.journal: object | None = None  # this dossier's crash-recovery journal (pages + state)
+        self.cancelled = False
+        self._cancel_at = 0
+        self.dropped: list[services.ScannedPage] = []  # pages that landed after Esc (deleted)
+        self._state_timer = QTimer(self)  # the editing state is saved shortly after each change
+        self._state_timer.setSingleShot(True)
+        self._state_timer.setInterval(300)
+        self._state_timer.timeout.connect(self.save_state)
 
         # left: the form, the scanner and reuse
         self.form = DossierForm(ctx.profile)
@@ -88,8 +106,18 @@ class CounterView(QWidget):
         self.reuse_list.itemChanged.connect(self._reuse_ticked)
         reuse_layout.addWidget(self.reuse_button)
         reuse_layout.addWidget(self.reuse_list)
+        self.reuse_preview = QPushButton(self.tr("Preview the selected document"))
+        self.reuse_preview.setObjectName("reusePreview")
+        self.reuse_preview.clicked.connect(self.preview_reused)
+        reuse_layout.addWidget(self.reuse_preview)
         left_layout.addWidget(reuse_group)
         left_layout.addStretch(1)
+        left_scroll = QScrollArea()  # the form scrolls on a small screen; the buttons stay in view
+        left_scroll.setObjectName("formScroll")
+        left_scroll.setWidget(left)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setMinimumWidth(left.minimumSizeHint().width() + 16)  # room for the scroll bar
 
         # centre: the tool bar and the pages; right: the preview
         self.pages = PageStrip()
@@ -118,6 +146,7 @@ class CounterView(QWidget):
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)  # scoped to this view: other views reuse the same keys
+            guard_keys(self, keys)  # and it works wherever the focus is in the view
             action.setToolTip(f"{text} ({keys})")
             action.triggered.connect(lambda _=False, s=slot: s())
             self.actions_[key] = action
@@ -141,12 +170,15 @@ class CounterView(QWidget):
         centre_layout.addWidget(self.toolbar)
         centre_layout.addWidget(self.page_toolbar)
         centre_layout.addWidget(self.pages, 1)
-        self.summary = QLabel()
+        self.summary = message_label()
         self.summary.setObjectName("summary")
         centre_layout.addWidget(self.summary)
+        self.sent_label = message_label("sent")
+        self.sent_label.setStyleSheet("color: #1b7f2a;")
+        centre_layout.addWidget(self.sent_label)
 
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(left_scroll)
         splitter.addWidget(centre)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -154,7 +186,8 @@ class CounterView(QWidget):
         right_layout.addWidget(self.zoom_toolbar)
         right_layout.addWidget(self.preview, 1)
         splitter.addWidget(right)
-        splitter.setSizes([330, 560, 370])
+        splitter.setSizes([400, 500, 300])
+        splitter.setChildrenCollapsible(False)
 
         bottom = QHBoxLayout()
         self.progress = ProgressPanel()
@@ -169,7 +202,7 @@ class CounterView(QWidget):
         self.finish_button.setDefault(True)
         self.finish_button.setStyleSheet("font-weight: bold; padding: 6px 14px;")
         self.finish_button.clicked.connect(lambda: self.finish(sign=True))
-        self.result_label = QLabel()
+        self.result_label = message_label()
         self.result_label.setObjectName("result")
         self.result_label.setWordWrap(True)
         bottom.addWidget(self.progress, 2)
@@ -191,6 +224,9 @@ class CounterView(QWidget):
         )
         self._update_summary()
         self.setTabOrder(self.form.result_code, self.scanner)
+        self.pages.pages_changed.connect(self._state_changed)
+        self.pages.pages_changed.connect(self._refresh_preview)
+        self.form.changed.connect(self._state_changed)
 
     # -- state -----------------------------------------------------------------------------------
     def busy(self) -> bool:
@@ -198,13 +234,17 @@ class CounterView(QWidget):
         return self._busy
 
     def cancel(self) -> None:
-        if self.task is not None:
+        if self.task is not None and self.task.running:
+            self.cancelled = True
+            self._cancel_at = self.pages.count()
             self.task.cancel()
             self.progress.label.setText(self.tr("Cancelling…"))
             self.progress.cancel_button.setEnabled(False)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
         self._busy = busy
+        if busy:
+            self.cancelled = False
         for key in ("scan", "scanMore", "rescan", "insert", "new"):
             self.actions_[key].setEnabled(not busy)
         self.finish_button.setEnabled(not busy)
@@ -297,25 +337,29 @@ class CounterView(QWidget):
             )
             if answer:
                 self.pages.clear()
-                old, self.session = self.session, None
-                if old is not None:  # the replaced pages leave the crash-recovery journal too
-                    run_task(lambda p: (old.batch.abandon(), old.close()))
+                self.discard_journal()  # the replaced pages leave the crash-recovery journal too
         device = self.scanner.currentData() or self.scanner.currentText().strip()
         profile = self.profile.currentData()
         out_dir = self._page_dir()
         ctx = self.ctx
         one = replace_row is not None
 
+        journal = self._journal()
+
         def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
             session = self.session
             if session is None or session.device != (device or ctx.settings.scanner.device):
                 if session is not None:
                     session.close()
-                session = self.session = services.ScanSession(ctx, out_dir, device, profile)
+                session = self.session = services.ScanSession(ctx, out_dir, device, profile, journal=journal)
             return session.scan(progress, max_pages=1 if one else None)
 
         def item(page: object) -> None:
             assert isinstance(page, services.ScannedPage)
+            if self.cancelled and self.pages.count() > self._cancel_at:
+                # Esc: the page in flight is kept, pages the feeder pulled after it are dropped
+                self.dropped.append(page)
+                return
             if page.dossier_code and not self.form.code.text():
                 self.form.fill(code=page.dossier_code)  # the receipt slip's barcode
             if replace_row is not None:
@@ -338,6 +382,17 @@ class CounterView(QWidget):
         )
 
     def _scan_done(self, pages: list[services.ScannedPage]) -> None:
+        if self.cancelled:  # the clerk pressed Esc: the pages so far are kept, the feeder stopped
+            dropped, self.dropped = self.dropped, []
+            for page in dropped:  # never shown, never kept: not offered by the recovery either
+                for f in (page.file, page.thumb, page.preview):
+                    f.unlink(missing_ok=True)
+            self.save_state()
+            self.result_label.setText(
+                self.tr("Scan cancelled (đã hủy); %n page(s) kept.", "", self.pages.count())
+            )
+            self.result_label.setStyleSheet("color: #b3261e;")
+            return
         self.result_label.setText(self.tr("%n page(s) scanned.", "", len(pages)))
         self.result_label.setStyleSheet("")
 
@@ -350,8 +405,10 @@ class CounterView(QWidget):
     def insert_pages(self, files: list[str] | None = None) -> None:
         """Insert image files after the current page (from a file dialog, or given by a test)."""
         if files is None:
-            files, _ = QFileDialog.getOpenFileNames(
-                self, self.tr("Insert pages"), "", self.tr("Images (*.png *.jpg *.jpeg *.tif *.tiff)")
+            files = open_files(
+                self,
+                self.tr("Insert pages"),
+                self.tr("Images and PDF files (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"),
             )
         if not files:
             return
@@ -370,6 +427,7 @@ class CounterView(QWidget):
                 self.pages.add_page(page, at + i)
             self.pages.select_row(at)
 
+        self._journal()  # imported pages are recorded in the dossier's state too
         self._set_busy(True, self.tr("Importing…"))
         self.task = run_task(work, done=done, failed=self._failed, finished=lambda: self._set_busy(False))
 
@@ -377,22 +435,118 @@ class CounterView(QWidget):
         self.pages.delete_selected()
         self._on_current(self.pages.currentItem())
 
-    def restore_batch(self, batch: services.UnfinishedBatch) -> None:
-        """Bring back the pages of a batch interrupted by a crash (copied, with fresh previews)."""
-        ctx = self.ctx
-        out_dir = self._page_dir() / "recovered"
+    def _refresh_preview(self) -> None:
+        """A rotation (or any edit) shows at once, without selecting the page again."""
+        item = self.pages.currentItem()
+        page = item.data(PAGE_ROLE) if item is not None else None
+        if page is not None and (page is not self.preview.page or page.rotation != self.preview.rotation):
+            self.preview.show_page(page)
 
-        def done(pages: list[services.ScannedPage]) -> None:
-            for page in pages:
-                self.pages.add_page(page)
-            self.result_label.setText(self.tr("%n page(s) recovered.", "", len(pages)))
+    def restore_batch(self, batch: services.UnfinishedBatch) -> None:
+        """Bring back a dossier interrupted by a crash: its pages in order, the form, splits, rotations."""
+        ctx = self.ctx
+
+        def done(restored: recovery.RestoredDossier) -> None:
+            self.apply_state(restored.state, restored.pages)
+            if restored.journal is not None:
+                self.journal = restored.journal  # the same journal goes on recording this dossier
+                self.save_state()
+            self.result_label.setText(self.tr("%n page(s) recovered.", "", len(restored.pages)))
 
         self._set_busy(True, self.tr("Recovering…"))
         self.task = run_task(
-            lambda p: services.restore_batch(ctx, batch, out_dir),
+            lambda p: recovery.restore_dossier(ctx, batch),
             done=done,
             failed=self._failed,
             finished=lambda: self._set_busy(False),
+        )
+
+    # -- the crash-recovery journal ------------------------------------------------------------------
+    def _journal(self) -> object:
+        """This dossier's journal, opened with its first page (scanned or imported)."""
+        if self.journal is None:
+            self.journal = recovery.open_dossier_journal(self.ctx, self._page_dir())
+            self._state_changed()
+        return self.journal
+
+    def _state_changed(self) -> None:
+        if self.journal is not None:
+            self._state_timer.start()
+
+    def state(self) -> dict[str, object]:
+        """Everything the clerk has made of this dossier, as JSON (the recovery journal keeps it)."""
+        if self.current_doc:
+            self._save_fields(self.current_doc)
+        self._regroup()  # the draft follows the panel: documents with ids, pages, rotations
+        return {
+            "version": recovery.STATE_VERSION,
+            "batch_id": self.batch_id,
+            "next_number": self.next_number,
+            "form": self.form.values(),
+            "draft": self.draft.to_json(),  # sohoa.workflow.draft: each document's metadata by id
+            "current_doc": self.current_doc,
+            "pages": [recovery.page_state(p) for p in self.pages.pages()],
+        }
+
+    def save_state(self) -> None:
+        self._state_timer.stop()
+        if self.journal is not None:
+            self.journal.save_state(self.state())  # type: ignore[attr-defined]
+
+    def apply_state(self, state: dict, pages: list[services.ScannedPage]) -> None:  # type: ignore[type-arg]
+        """Put a saved state back: the form, each document's fields, the pages in the clerk's order."""
+        self._state_timer.stop()
+        if state.get("batch_id"):
+            self.batch_id = str(state["batch_id"])
+        self.next_number = int(state.get("next_number") or self.next_number)  # type: ignore[arg-type]
+        if state.get("draft"):
+            try:
+                self.draft = DossierDraft.from_json(state["draft"])  # type: ignore[arg-type]
+            except (KeyError, TypeError, ValueError, SoHoaError) as e:
+                log.warning("recovered draft unreadable (%s); pages restored without document fields", e)
+        self.current_doc = ""
+        self.pages.blockSignals(True)
+        for page in pages:
+            self.pages.add_page(page)
+        self.pages.blockSignals(False)
+        self.pages.refresh_labels()
+        form = dict(state.get("form") or {})  # type: ignore[call-overload]
+        if form:
+            self.form.set_values(form)
+        if pages:
+            self.pages.select_row(0)
+        self.current_doc = ""
+        self._switch_document(self._document_key(self.pages.currentRow()))
+        self._update_summary()
+
+    def discard_journal(self) -> None:
+        """Forget this dossier's journal (discarded or replaced): it is never offered again."""
+        self._state_timer.stop()
+        journal, self.journal = self.journal, None
+        old, self.session = self.session, None
+        if journal is not None:
+            journal.remove()  # type: ignore[attr-defined]  # quick file removal, on this thread: a crash right after must not offer it
+        if old is not None:
+            run_task(lambda p: old.close())  # stops the driver process off the UI thread
+
+    def has_work(self) -> bool:
+        """Pages, attached documents or typed fields: something a discard would throw away."""
+        return bool(self.pages.count() or any(h.attached for h in self.reused) or self.form.has_input())
+
+    def confirm_discard(self, title: str) -> bool:
+        """Ask before throwing away the pages or typed fields of the dossier on screen."""
+        if not self.has_work():
+            return True
+        return ask(
+            self,
+            title,
+            self.tr(
+                "This dossier has %n page(s) and typed fields that are not finished. Discard them?",
+                "",
+                self.pages.count(),
+            ),
+            yes_text=self.tr("Discard"),
+            no_text=self.tr("Keep working"),
         )
 
     # -- reuse ---------------------------------------------------------------------------------
@@ -406,28 +560,74 @@ class CounterView(QWidget):
         self.reuse_list.clear()
         self.reuse_list.addItem(self.tr("Looking up…"))
 
-        def done(hits: list[services.ReuseHit]) -> None:
+        def work(progress: services.ProgressLike) -> tuple[list[services.ReuseHit], str]:
+            """The repository first; offline, this workstation's own earlier documents."""
+            from sohoa.gui.services import local_reuse
+
+            try:
+                return services.lookup_owner(ctx, owner_id), ""
+            except SoHoaError as e:
+                log.info("look-up offline (%s); searching this workstation", e)
+                with ctx.for_worker() as wctx:
+                    return local_reuse.local_documents(wctx, owner_id), "offline"
+
+        def done(result: tuple[list[services.ReuseHit], str]) -> None:
+            hits, mode = result
             self.reuse_list.clear()
             self.reused = hits
+            if mode == "offline":
+                note = QListWidgetItem(
+                    self.tr("The repository cannot be reached; showing this workstation's own documents.")
+                )
+                note.setFlags(Qt.ItemFlag.NoItemFlags)
+                note.setToolTip(note.text())
+                self.reuse_list.addItem(note)
             if not hits:
-                self.reuse_list.addItem(self.tr("Nothing in the repository for this ID number."))
+                self.reuse_list.addItem(
+                    self.tr("Nothing in the repository for this ID number.")
+                    if not mode
+                    else self.tr("Nothing on this workstation for this ID number.")
+                )
             for hit in hits:
                 item = QListWidgetItem(f"{hit.title} · {hit.result_code} · {hit.issued}")
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)  # Space or a click ticks it: attach
-                item.setToolTip(self.tr("Tick to attach this document to the dossier instead of scanning it"))
+                item.setToolTip(
+                    f"{hit.title} · {hit.result_code} · {hit.issued}\n"
+                    + self.tr("Tick to attach this document to the dossier instead of scanning it")
+                )
+                item.setData(Qt.ItemDataRole.UserRole, hit)
                 self.reuse_list.addItem(item)
 
         def failed(error: BaseException) -> None:
             self.reuse_list.clear()
             self.reuse_list.addItem(error_text(error))
 
-        run_task(lambda p: services.lookup_owner(ctx, owner_id), done=done, failed=failed)
+        run_task(work, done=done, failed=failed)
 
     def _reuse_ticked(self, item: QListWidgetItem) -> None:
-        row = self.reuse_list.row(item)
-        if 0 <= row < len(self.reused):
-            self.reused[row].attached = item.checkState() == Qt.CheckState.Checked
+        hit = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(hit, services.ReuseHit):
+            hit.attached = item.checkState() == Qt.CheckState.Checked
+
+    def preview_reused(self) -> None:
+        """Show an attached (or found) document's first page before the clerk relies on it."""
+        item = self.reuse_list.currentItem()
+        hit = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not isinstance(hit, services.ReuseHit):
+            self.result_label.setText(self.tr("Select a found document first."))
+            return
+        from sohoa.gui.services import local_reuse
+
+        ctx = self.ctx
+
+        def done(png: Path) -> None:
+            page = services.ScannedPage(png, png, png)
+            self.preview.show_page(page)
+            self.result_label.setText(self.tr("Preview: {title}").format(title=hit.title))
+            self.result_label.setStyleSheet("")
+
+        run_task(lambda p: local_reuse.preview_hit(ctx, hit), done=done, failed=self._failed)
 
     # -- finishing -----------------------------------------------------------------------------
     def finish(self, sign: bool = True) -> None:
@@ -442,8 +642,11 @@ class CounterView(QWidget):
             self.result_label.setStyleSheet("color: #b3261e;")
             return
         groups = self._regroup()
-        if not groups:
-            self.result_label.setText(self.tr("Scan or insert the pages first."))
+        attach = [h for h in self.reused if h.attached]
+        if not groups and not attach:
+            self.result_label.setText(
+                self.tr("Scan or insert the pages, or attach a reused document, first.")
+            )
             self.result_label.setStyleSheet("color: #b3261e;")
             return
         documents = []
@@ -468,7 +671,7 @@ class CounterView(QWidget):
             if titles.count(doc.title) > 1:
                 doc.title = f"{doc.title} ({n})"  # same title twice: number them
         pin = None
-        if sign:
+        if sign and documents:  # reused documents are signed already: no PIN for them
             s = self.ctx.settings.signing
             if not s.pkcs11_module or not s.token_label:
                 self.result_label.setText(
@@ -480,16 +683,24 @@ class CounterView(QWidget):
             if not pin:
                 return
         ctx = self.ctx
-        attach = [h for h in self.reused if h.attached]
-
         session = self.session
+        journal = self.journal
+        self.save_state()
 
         def work(progress: services.ProgressLike) -> list[services.DocOutcome]:
+            from sohoa.gui.services import local_reuse
+
             out = services.finish_dossier(ctx, dossier, documents, pin, progress)
             for hit in attach:
-                services.record_reuse(ctx, dossier, hit)
+                if local_reuse.is_local(hit):
+                    local_reuse.record_local_reuse(ctx, dossier, hit)
+                else:
+                    services.record_reuse(ctx, dossier, hit)
+                out.append(services.DocOutcome(hit.remote_id, hit.title, "reused"))
             if session is not None:
                 session.finish()  # saved: the crash-recovery journal is no longer needed
+            if journal is not None:
+                journal.remove()  # type: ignore[attr-defined]
             return out
 
         self._set_busy(True, self.tr("Building the PDF/A…"))
@@ -510,6 +721,7 @@ class CounterView(QWidget):
             "signed": self.tr("signed"),
             "queued": self.tr("signed and queued"),
             "failed": self.tr("failed"),
+            "reused": self.tr("attached (reused)"),
         }
         lines = [
             f"{o.title}: {names.get(o.status, o.status)}" + (f" – {o.message}" if o.message else "")
@@ -520,16 +732,29 @@ class CounterView(QWidget):
         self.result_label.setStyleSheet("color: #b3261e;" if bad else "color: #1b7f2a;")
         self.queue_changed.emit()
         if not bad:
+            self.journal = None  # removed by the finishing worker
             self.new_dossier(keep_result=True, force=True)
+
+    def acknowledged(self, event: object) -> None:
+        """The repository acknowledged an upload: say "đã gửi" on the counter."""
+        title = str(getattr(event, "title", "") or "")
+        text = self.tr("Sent: the repository has acknowledged {title}.").format(
+            title=title or self.tr("the document")
+        )
+        self.sent_label.setText("✔ " + text)
 
     def _failed(self, error: BaseException) -> None:
         self.result_label.setText(error_text(error))
         self.result_label.setStyleSheet("color: #b3261e;")
         ErrorBox.show(self, error)
 
-    def new_dossier(self, keep_result: bool = False, force: bool = False) -> None:
+    def new_dossier(self, keep_result: bool = False, force: bool = False) -> bool:
+        """Start the next citizen's dossier; asks first when pages or typed fields would be lost."""
         if self.busy() and not force:
-            return
+            return False
+        if not force and not self.confirm_discard(self.tr("New dossier")):
+            return False
+        self.discard_journal()  # one citizen's pages are never offered in another's dossier
         self.form.clear()
         self.pages.clear()
         self.preview.show_page(None)
@@ -539,12 +764,11 @@ class CounterView(QWidget):
         self.current_doc = ""
         self.batch_id = uuid.uuid4().hex
         self.next_number = 1000
-        old, self.session = self.session, None
-        if old is not None:
-            run_task(lambda p: old.close())  # stops the driver process off the UI thread
         if not keep_result:
             self.result_label.clear()
+        self._update_summary()
         self.form.code.setFocus()
+        return True
 
     def show_demo(self) -> None:
         from sohoa.gui.demo_data import fill_counter

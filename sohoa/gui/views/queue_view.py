@@ -10,13 +10,12 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from sohoa.gui import services
-from sohoa.gui.widgets import error_text, shortcut
+from sohoa.gui.widgets import error_text, message_label, shortcut, table_item
 from sohoa.gui.workers import Task, run_task
 
 REFRESH_MS = 5000
@@ -55,9 +54,7 @@ class QueueView(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.message = QLabel()
-        self.message.setObjectName("queueMessage")
-        self.message.setWordWrap(True)
+        self.message = message_label("queueMessage")
         self.retry_button = QPushButton(self.tr("Retry (Ctrl+T)"))
         self.retry_button.setObjectName("retry")
         shortcut(self, "Ctrl+T", self.retry_button.click)
@@ -97,17 +94,24 @@ class QueueView(QWidget):
         self.items = items
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
-            self.table.setItem(r, 0, QTableWidgetItem(item.title))
-            self.table.setItem(r, 1, QTableWidgetItem(self.state_name(item.state)))
+            self.table.setItem(r, 0, table_item(item.title))
+            self.table.setItem(r, 1, table_item(self.state_name(item.state)))
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setValue(int(item.progress * 100))
             self.table.setCellWidget(r, 2, bar)
-            self.table.setItem(r, 3, QTableWidgetItem(str(item.attempts)))
-            self.table.setItem(r, 4, QTableWidgetItem(item.updated))
-            self.table.setItem(r, 5, QTableWidgetItem(item.reason))
+            self.table.setItem(r, 3, table_item(str(item.attempts)))
+            self.table.setItem(r, 4, table_item(item.updated))
+            self.table.setItem(r, 5, table_item(item.reason))
         waiting = sum(1 for i in items if i.state not in ("done", "rejected"))
-        self.message.setText(self.tr("%n document(s) waiting to be sent.", "", waiting))
+        failed = sum(1 for i in items if i.state in ("failed", "rejected"))
+        text = self.tr("%n document(s) waiting to be sent.", "", waiting)
+        if failed:  # refused documents stay counted and say whom to call
+            support = getattr(self.window_, "support_text", None)
+            text += " " + self.tr("%n document(s) failed: select one and read its reason.", "", failed)
+            if support is not None:
+                text += " " + support()
+        self.message.setText(text)
 
     def show_progress(self, event: object) -> None:
         """Live upload progress from the uploader's events (bytes sent of the file's size)."""
@@ -118,7 +122,9 @@ class QueueView(QWidget):
                 bar = self.table.cellWidget(row, 2)
                 if bar is not None:
                     bar.setValue(int(100 * getattr(event, "done_bytes", 0) / total))  # type: ignore[attr-defined]
-                self.table.item(row, 1).setText(self.state_name("uploading"))
+                cell = self.table.item(row, 1)
+                if cell is not None:
+                    cell.setText(self.state_name("uploading"))
 
     def retry_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

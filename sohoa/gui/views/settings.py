@@ -31,7 +31,7 @@ from sohoa.core.errors import SoHoaError
 from sohoa.core.i18n import Text, tr
 from sohoa.core.province import bundled_profiles
 from sohoa.gui import services
-from sohoa.gui.widgets import ask, error_text, shortcut
+from sohoa.gui.widgets import ask, error_text, message_label, shortcut
 from sohoa.gui.workers import run_task
 from sohoa.signing.trust import TIMESTAMP_SERVICES
 
@@ -200,7 +200,7 @@ class SettingsView(QWidget):
         self.repo_form.insertRow(2, self.tr("Password"), self.password)
         self.body.addStretch(1)
         row = QHBoxLayout()
-        self.message = QLabel()
+        self.message = message_label()
         self.message.setObjectName("settingsMessage")
         self.message.setWordWrap(True)
         self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
@@ -250,7 +250,7 @@ class SettingsView(QWidget):
             form.addRow(label, widget)
         test = QPushButton(test_label)
         test.setObjectName(f"test-{name}")
-        result = QLabel()
+        result = message_label()
         result.setObjectName(f"result-{name}")
         result.setWordWrap(True)
         self.test_results[name] = result

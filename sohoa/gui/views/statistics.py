@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from sohoa.core.errors import SoHoaError
 from sohoa.gui import services
-from sohoa.gui.widgets import date_field, error_text, shortcut
+from sohoa.gui.widgets import date_field, error_text, message_label, shortcut
 
 
 class StatisticsView(QWidget):
@@ -71,7 +71,7 @@ class StatisticsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
-        self.totals = QLabel()
+        self.totals = message_label()
         self.totals.setObjectName("totals")
         layout.addWidget(self.totals)
         self.rows: list[services.StatRow] = []

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
@@ -19,7 +23,7 @@ from sohoa.core.config import LoadedConfig, load_config, save_setting
 from sohoa.core.errors import SoHoaError
 from sohoa.core.paths import AppPaths
 from sohoa.gui import services
-from sohoa.gui.widgets import error_text
+from sohoa.gui.widgets import ask, error_text, message_label
 from sohoa.gui.workers import run_task
 
 
@@ -38,6 +42,20 @@ class FirstRunWizard(QWizard):
         self.fields_: dict[str, QWidget] = {}
         self.results: dict[str, QLabel] = {}
 
+        intro = QWizardPage()
+        intro.setObjectName("intro")
+        intro.setTitle(self.tr("Welcome to SoHoa"))
+        text = message_label("introText")
+        text.setText(
+            self.tr(
+                "SoHoa scans the dossiers received at the counter, turns them into signed PDF/A files "
+                "and sends them to the provincial repository. These few pages set up this workstation: "
+                "who works here, the scanner, the signing token, where files are kept and the repository. "
+                "Each page has a Test button; everything can be changed later in Settings."
+            )
+        )
+        QVBoxLayout(intro).addWidget(text)
+        self.addPage(intro)
         lang = QComboBox()
         lang.addItem("Tiếng Việt", "vi")
         lang.addItem("English", "en")
@@ -47,16 +65,29 @@ class FirstRunWizard(QWizard):
             [
                 ("general.language", self.tr("Language"), lang),
                 ("general.agency_name", self.tr("Agency name"), agency),
+                ("general.clerk_name", self.tr("Your name (shown in statistics)"), QLineEdit()),
             ],
             None,
         )
         device = QComboBox()
         device.setEditable(True)
-        self._page(self.tr("Scanner"), [("scanner.device", self.tr("Scanner"), device)], "scanner")
+        training = QCheckBox(self.tr("Offer the test scanner (for training, no paper needed)"))
+        self._page(
+            self.tr("Scanner"),
+            [
+                ("scanner.device", self.tr("Scanner"), device),
+                ("scanner.test_device", self.tr("Training"), training),
+            ],
+            "scanner",
+        )
         module = QComboBox()
         module.setEditable(True)
+        from sohoa.signing.modules import vendor_of
+
         for m in services.known_token_modules():
-            module.addItem(m, m)
+            vendor = vendor_of(m) or self.tr("Other token driver")
+            module.addItem(f"{vendor} ({Path(m).name})", m)  # clerks know the CA, not the file
+            module.setItemData(module.count() - 1, m, Qt.ItemDataRole.ToolTipRole)
         self._page(
             self.tr("Token"),
             [
@@ -73,6 +104,18 @@ class FirstRunWizard(QWizard):
             ],
             "repository",
         )
+        storage = QWizardPage()
+        storage.setObjectName("storage")
+        storage.setTitle(self.tr("Where files are kept"))
+        where = message_label("storageText")
+        where.setText(
+            self.tr(
+                "Scanned pages, signed documents and the upload queue are kept in {folder}, readable by "
+                "this Windows/Linux account only. Keep at least 5 GB free there."
+            ).format(folder=self.paths.data)
+        )
+        QVBoxLayout(storage).addWidget(where)
+        self.addPage(storage)
 
     def _page(self, title: str, rows: list[tuple[str, str, QWidget]], test: str | None) -> None:
         page = QWizardPage()
@@ -93,12 +136,14 @@ class FirstRunWizard(QWizard):
                 widget.setCurrentIndex(max(index, 0))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(current or ""))
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(current))
             self.fields_[key] = widget
             form.addRow(label, widget)
         if test:
             button = QPushButton(self.tr("Test"))
             button.setObjectName(f"test-{test}")
-            result = QLabel()
+            result = message_label()
             result.setWordWrap(True)
             self.results[test] = result
             button.clicked.connect(lambda _=False, t=test: self.run_test(t))
@@ -111,6 +156,10 @@ class FirstRunWizard(QWizard):
 
     def value(self, key: str) -> Any:
         widget = self.fields_[key]
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if key == "repository.url":
+            return with_scheme(widget.text())  # type: ignore[attr-defined]
         if isinstance(widget, QComboBox):
             data = widget.currentData()
             return (
@@ -125,7 +174,7 @@ class FirstRunWizard(QWizard):
         label.setText(self.tr("Testing…"))
         paths = self.paths
         module = self.value("signing.pkcs11_module")
-        url = self.value("repository.url")
+        url = self.value("repository.url")  # "kho.tinh.gov.vn" is tried as https://kho.tinh.gov.vn
 
         def work(progress: object) -> str:
             if name == "scanner":
@@ -145,6 +194,11 @@ class FirstRunWizard(QWizard):
 
         def done(text: str) -> None:
             label.setText(text)
+            token = self.fields_.get("signing.token_label")
+            if name == "signing" and isinstance(token, QLineEdit) and token.isEnabled():
+                found = [t for t in text.split(", ") if t and t != self.tr("No token found.")]
+                if found and not token.text().strip():
+                    token.setText(found[0])  # the token the test found
             if name == "scanner":
                 box = self.fields_["scanner.device"]
                 assert isinstance(box, QComboBox)
@@ -153,6 +207,15 @@ class FirstRunWizard(QWizard):
                         box.addItem(s.label, s.name)
 
         self.test_task = run_task(work, done=done, failed=lambda e: label.setText(error_text(e)))
+
+    def reject(self) -> None:
+        """ "Hủy" asks first: quitting the wizard quits the app without saving anything."""
+        if not self.isVisible() or ask(
+            self,
+            self.tr("Quit the setup"),
+            self.tr("Quit without saving? SoHoa will ask these questions again at the next start."),
+        ):
+            super().reject()
 
     def accept(self) -> None:
         """Save every unlocked value; stay open and say why if one is refused."""
@@ -164,3 +227,11 @@ class FirstRunWizard(QWizard):
             self.currentPage().setSubTitle(error_text(e))
             return
         super().accept()
+
+
+def with_scheme(url: str) -> str:
+    """An address typed without a scheme ("kho.tinh.gov.vn") means HTTPS."""
+    url = url.strip()
+    if url and "://" not in url:
+        return "https://" + url
+    return url
