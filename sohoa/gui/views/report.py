@@ -152,7 +152,10 @@ class ReportView(QWidget):
         layout = QVBoxLayout(self)
         title = QLabel(tr(T["title"]))
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(title)
+        head = QHBoxLayout()  # title and exports on one row, the filters on the next: fits 1024 logical px
+        head.addWidget(title)
+        head.addStretch(1)
+        layout.addLayout(head)
         bar = QHBoxLayout()
         today = QDate.currentDate()
         self.first = _month_field(QDate(today.year(), 1, 1), "firstMonth", self.refresh)
@@ -163,6 +166,9 @@ class ReportView(QWidget):
         self.procedure.setObjectName("procedure")
         for combo in (self.unit, self.procedure):
             combo.currentIndexChanged.connect(self.refresh)
+            # long unit and procedure names must not widen the window: the full name shows in the list
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.csv_button = QPushButton(tr(T["csv"]))
         self.csv_button.setObjectName("exportCsv")
         self.csv_button.clicked.connect(lambda: self.export("csv"))
@@ -182,8 +188,8 @@ class ReportView(QWidget):
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.csv_button)
-        bar.addWidget(self.xlsx_button)
+        head.addWidget(self.csv_button)
+        head.addWidget(self.xlsx_button)
         layout.addLayout(bar)
         self.chart = MonthBars()
         layout.addWidget(self.chart)
