@@ -16,6 +16,7 @@ under an ``Idempotency-Key`` (a replay answers the first document, 200 instead o
 
 import base64
 import binascii
+import datetime
 import email.utils
 import hashlib
 import hmac
@@ -28,7 +29,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
@@ -51,6 +52,7 @@ MAX_SIZE = 512 * 1024 * 1024
 DEFAULT_QUOTA = 2 * 1024 * 1024 * 1024  # declared bytes of one user's unfinished uploads
 DEFAULT_MAX_OPEN = 200  # unfinished uploads per user
 RESULT_KINDS = ("result", "component-result")
+ISO_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 
 
 class DocumentMetadata(BaseModel):
@@ -58,7 +60,7 @@ class DocumentMetadata(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    MaHoSo: str = Field(min_length=1, max_length=100, description="dossier code")
+    MaHoSo: str = Field("", max_length=100, description="dossier code (required unless legacy)")
     MaTTHC: str = Field("", max_length=100, description="administrative procedure code")
     MaThanhPhanHoSo: str = Field("", max_length=100, description="dossier component code")
     MaGiayToKetQua: str = Field("", max_length=100, description="result document code")
@@ -72,6 +74,24 @@ class DocumentMetadata(BaseModel):
     signer: str = Field("", max_length=500)
     filename: str = Field("", max_length=255)
     AppendixVI: AppendixVIModel | None = None  # Decree 30/2020 Appendix VI (portal_api.py)
+    NgayCap: str = Field("", pattern=ISO_DATE, description="the result's issue date (YYYY-MM-DD)")
+    ThoiHanHieuLuc: str = Field("", pattern=ISO_DATE, description="valid until (YYYY-MM-DD), empty: no limit")
+    legacy: bool = Field(False, description="a backlog result: MaHoSo is the paper's own numbering, or empty")
+
+    @field_validator("NgayCap", "ThoiHanHieuLuc")
+    @classmethod
+    def _real_date(cls, value: str) -> str:
+        if value:
+            datetime.date.fromisoformat(value)  # ValueError: 15 months, 30 February
+        return value
+
+    @model_validator(mode="after")
+    def _code_and_dates(self) -> "DocumentMetadata":
+        if not self.MaHoSo and not self.legacy:
+            raise ValueError("MaHoSo is required (only a legacy backlog result may come without one)")
+        if self.NgayCap and self.ThoiHanHieuLuc and self.ThoiHanHieuLuc < self.NgayCap:
+            raise ValueError("ThoiHanHieuLuc is before NgayCap")
+        return self
 
 
 class CommitRequest(BaseModel):

@@ -188,6 +188,12 @@ def _number(meta: dict[str, Any]) -> str:
     return f"{number}/{notation}" if number and notation else number
 
 
+def _portal_date(iso: object) -> str:
+    """A stored ISO date as the portal writes dates (``yyyyMMddHHmmss``, midnight in Vietnam); "" if none."""
+    text = str(iso or "")
+    return text.replace("-", "") + "000000" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+
+
 def mount_portal(
     api: FastAPI,
     storage: Storage,
@@ -226,6 +232,8 @@ def mount_portal(
                     "TenGiayTo": meta.get("TenGiayTo", ""),
                     "SoKyHieu": number,
                     "CoQuanChuQuan": appendix.get("OrganName") or "",
+                    "NgayCap": _portal_date(meta.get("NgayCap")),
+                    "ThoiHanHieuLuc": _portal_date(meta.get("ThoiHanHieuLuc")),
                     "DanhSachTepDinhKem": [
                         {
                             "TenTep": meta.get("filename") or f"{doc['id']}.pdf",

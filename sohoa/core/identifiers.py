@@ -164,6 +164,33 @@ def validate_dossier_code(
     return v
 
 
+LEGACY_CODE_MAX = 100  # what the repository keeps for MaHoSo
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def validate_legacy_code(value: str) -> str:
+    """An old result's dossier code as the paper shows it (any numbering, or none): only its size is checked.
+
+    Backlog results were issued before the portal's numbering existed, so their codes follow no
+    profile; an empty code is allowed (the result is found by owner and result code instead).
+    """
+    v = normalize_text(value)
+    if _CONTROL.search(v):
+        raise _invalid(
+            "Mã hồ sơ cũ '{value}' chứa ký tự không in được; hãy gõ lại mã như trên giấy",
+            "The old dossier code '{value}' holds unprintable characters; type it again as on paper",
+            value=_CONTROL.sub("?", v),
+        )
+    if len(v) > LEGACY_CODE_MAX:
+        raise _invalid(
+            "Mã hồ sơ cũ dài {n} ký tự; kho dữ liệu chỉ nhận tối đa {limit} ký tự",
+            "The old dossier code is {n} characters long; the repository accepts at most {limit}",
+            n=len(v),
+            limit=LEGACY_CODE_MAX,
+        )
+    return v
+
+
 def validate_result_code(value: str, profile: ProvinceProfile | None = None) -> str:
     return _by_profile(value, "result_code", profile or load_profile(), "Mã kết quả", "result code")
 

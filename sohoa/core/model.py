@@ -19,6 +19,7 @@ from sohoa.core.identifiers import (
     normalize_text,
     validate_component_code,
     validate_dossier_code,
+    validate_legacy_code,
     validate_owner_id,
     validate_procedure_code,
     validate_result_code,
@@ -96,6 +97,8 @@ class Dossier:
     received_date: date = field(default_factory=date.today)
     documents: list[Document] = field(default_factory=list)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # a backlog result issued before the repository: its code is the paper's own numbering, or none
+    legacy: bool = False
 
     def validated(self, profile: ProvinceProfile) -> Dossier:
         """Normalise every field in place and raise one ValidationError listing every problem."""
@@ -108,7 +111,10 @@ class Dossier:
                 problems.append(e.message())
                 return args[0]
 
-        self.code = check(validate_dossier_code, self.code, profile)
+        if self.legacy:
+            self.code = check(validate_legacy_code, self.code)
+        else:
+            self.code = check(validate_dossier_code, self.code, profile)
         if self.procedure_code:
             self.procedure_code = check(validate_procedure_code, self.procedure_code, profile)
         if self.owner_id:
@@ -120,6 +126,18 @@ class Dossier:
             doc.issuing_agency = normalize_text(doc.issuing_agency)
             if doc.component_code:
                 doc.component_code = check(validate_component_code, doc.component_code, profile)
+            if doc.issue_date and doc.valid_until and doc.valid_until < doc.issue_date:
+                problems.append(
+                    Text(
+                        vi="Tài liệu '{title}': ngày hết hiệu lực {until} trước ngày cấp {issued}",
+                        en="The document '{title}': valid until {until} is before its issue date {issued}",
+                    ).render(
+                        None,
+                        title=doc.title or doc.kind.value,
+                        until=doc.valid_until.strftime("%d/%m/%Y"),
+                        issued=doc.issue_date.strftime("%d/%m/%Y"),
+                    )
+                )
             if doc.result_code:
                 doc.result_code = check(validate_result_code, doc.result_code, profile)
             elif doc.kind.needs_result_code:

@@ -147,6 +147,14 @@ def _v4(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 MIGRATIONS.append(register_tables)  # v5 (issue 15): the dossier register (sohoa.core.register_schema)
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    """Backlog dossiers whose code is the paper's own numbering, or none (issue 14)."""
+    db["dossiers"].add_column("legacy", int, not_null_default=0)
+
+
+MIGRATIONS.append(_v6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -291,6 +299,7 @@ class Store:
                     "owner_id": dossier.owner_id,
                     "owner_name": dossier.owner_name,
                     "received_date": dossier.received_date.isoformat(),
+                    "legacy": int(dossier.legacy),
                 }
                 if existing:
                     self.db["dossiers"].update(dossier.id, row)
@@ -372,6 +381,7 @@ class Store:
             received_date=date.fromisoformat(row["received_date"]),
             documents=docs,
             id=row["id"],
+            legacy=bool(row.get("legacy") or 0),
         )
 
     def find_dossiers(self, *, code: str | None = None, owner_id: str | None = None) -> list[dict[str, Any]]:

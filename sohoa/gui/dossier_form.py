@@ -49,7 +49,11 @@ class DossierForm(QWidget):
         layout.addLayout(form)
         self.form = form
 
-        self.code = self._line("code", self.tr("Dossier code"), profile.dossier_code.example)
+        if backlog:  # an old result carries the paper's own numbering, or none at all
+            self.code = self._line("code", self.tr("Old dossier code (if any)"), "")
+            self.code.setPlaceholderText(self.tr("As on the paper, or leave empty"))
+        else:
+            self.code = self._line("code", self.tr("Dossier code"), profile.dossier_code.example)
         self.procedure = self._line("procedure", self.tr("Procedure code"), profile.procedure_code.example)
         self.procedure_name = self._line("procedureName", self.tr("Procedure name"), "")
         self.owner_type = QComboBox()
@@ -86,7 +90,14 @@ class DossierForm(QWidget):
             self.valid_until.hide()
 
         checks: list[tuple[QLineEdit, str, Callable[[str], str], bool]] = [
-            (self.code, "code", lambda v: identifiers.validate_dossier_code(v, self.profile), not backlog),
+            (
+                self.code,
+                "code",
+                identifiers.validate_legacy_code
+                if backlog
+                else lambda v: identifiers.validate_dossier_code(v, self.profile),
+                not backlog,
+            ),
             (
                 self.procedure,
                 "procedure",
@@ -211,7 +222,10 @@ class DossierForm(QWidget):
             owner_id=self.owner_id.text().strip(),
             owner_name=self.owner_name.text(),
             received_date=date.today(),
+            legacy=self.backlog,
         )
+        if self.backlog:  # the paper's own numbering, kept as typed (not upper-cased)
+            d.code = self.code.text().strip()
         return d.validated(self.profile)
 
     def document_fields(self) -> dict[str, str]:

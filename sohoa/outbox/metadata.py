@@ -15,6 +15,7 @@ from sohoa.core.identifiers import (
     normalize_text,
     validate_component_code,
     validate_dossier_code,
+    validate_legacy_code,
     validate_owner_id,
     validate_procedure_code,
     validate_result_code,
@@ -38,7 +39,13 @@ WIRE_KEYS = {
     "signer": "signer",
     "filename": "filename",
     "appendix_vi": "AppendixVI",  # Decree 30 Appendix VI (sohoa.core.appendix6); sent only when filled
+    # a result record's dates in the portal's words (docs/portal-vocabulary.md), ISO YYYY-MM-DD; sent when filled
+    "issue_date": "NgayCap",
+    "valid_until": "ThoiHanHieuLuc",
+    "legacy": "legacy",  # a backlog result: MaHoSo is the paper's own numbering, or empty; sent when true
 }
+# sent only when set, so a repository that predates them still takes every other document
+OPTIONAL_WIRE = ("appendix_vi", "issue_date", "valid_until", "legacy")
 
 
 # What the repository accepts (reference_repository.app.DocumentMetadata): the queue refuses
@@ -74,6 +81,9 @@ class DocumentMetadata:
     signer: str = ""
     filename: str = ""
     appendix_vi: dict[str, Any] = field(default_factory=dict)
+    issue_date: str = ""  # ISO date the result was issued (NgayCap), "" when not known
+    valid_until: str = ""  # ISO date it stops being valid (ThoiHanHieuLuc), "" for no limit
+    legacy: bool = False
 
     def validated(self, profile: ProvinceProfile | None = None) -> DocumentMetadata:
         """Normalise and check every code (raises sohoa.core.errors.ValidationError)."""
@@ -81,7 +91,11 @@ class DocumentMetadata:
         from sohoa.core.i18n import Text
 
         self.kind = DocumentKind(self.kind)
-        self.dossier_code = validate_dossier_code(self.dossier_code, profile)
+        if self.legacy:
+            self.dossier_code = validate_legacy_code(self.dossier_code)
+        else:
+            self.dossier_code = validate_dossier_code(self.dossier_code, profile)
+        self._check_dates()
         if self.procedure_code:
             self.procedure_code = validate_procedure_code(self.procedure_code, profile)
         if self.component_code:
@@ -106,6 +120,40 @@ class DocumentMetadata:
         self.title = normalize_text(self.title)
         self.check_limits()
         return self
+
+    def _check_dates(self) -> None:
+        """Both dates ISO (a date object is accepted), and a validity that does not end before the issue."""
+        from datetime import date
+
+        from sohoa.core.errors import ValidationError
+        from sohoa.core.i18n import Text
+
+        for name in ("issue_date", "valid_until"):
+            value = getattr(self, name)
+            if isinstance(value, date):
+                value = value.isoformat()
+            value = (value or "").strip()
+            if value:
+                try:
+                    value = date.fromisoformat(value).isoformat()
+                except ValueError:
+                    raise ValidationError(
+                        Text(
+                            vi="Ngày '{value}' không phải ngày có thật (dạng năm-tháng-ngày)",
+                            en="'{value}' is not a real date (year-month-day)",
+                        ),
+                        value=value,
+                    ) from None
+            setattr(self, name, value)
+        if self.issue_date and self.valid_until and self.valid_until < self.issue_date:
+            raise ValidationError(
+                Text(
+                    vi="Ngày hết hiệu lực {until} trước ngày cấp {issued}; hãy kiểm tra lại hai ngày",
+                    en="Valid until {until} is before the issue date {issued}; check both dates",
+                ),
+                until=self.valid_until,
+                issued=self.issue_date,
+            )
 
     def check_limits(self) -> None:
         """Refuse what the repository would refuse for its length or size (ValidationError)."""
@@ -149,8 +197,9 @@ class DocumentMetadata:
             signer["FullName"] = signer.get("FullName") or common_name(self.signer)
             appendix["SignerInfo"] = {"Position": signer.get("Position", ""), "FullName": signer["FullName"]}
             data["appendix_vi"] = appendix
-        else:
-            del data["appendix_vi"]  # a server without Appendix VI still accepts the commit
+        for name in OPTIONAL_WIRE:  # a server without these still accepts the commit
+            if not data[name]:
+                del data[name]
         return {WIRE_KEYS[k]: v for k, v in data.items()}
 
     @classmethod

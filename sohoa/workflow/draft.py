@@ -132,6 +132,7 @@ class DossierDraft:
     documents: list[DraftDocument] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     id: str = field(default_factory=_id)
+    legacy: bool = False  # a backlog result: its code is the paper's own numbering, or none
 
     # -- edits ---------------------------------------------------------------------------
     def _log(self, action: str, target: str, **detail: Any) -> None:
@@ -253,6 +254,7 @@ class DossierDraft:
             received_date=date.fromisoformat(self.received_date),
             documents=[d.to_model() for d in self.documents if d.pages],
             id=self.id,
+            legacy=self.legacy,
         )
 
     @classmethod
@@ -266,6 +268,7 @@ class DossierDraft:
             owner_name=dossier.owner_name,
             received_date=dossier.received_date.isoformat(),
             id=dossier.id,
+            legacy=dossier.legacy,
         )
         for d in dossier.documents:
             draft.documents.append(
@@ -288,6 +291,8 @@ class DossierDraft:
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"format": DRAFT_FORMAT, "id": self.id}
         d.update({k: getattr(self, k) for k in DOSSIER_FIELDS})
+        if self.legacy:
+            d["legacy"] = True
         d["documents"] = [doc.to_json() for doc in self.documents]
         d["edits"] = [asdict(e) for e in self.edits]
         return d
@@ -296,7 +301,7 @@ class DossierDraft:
     def from_json(cls, d: dict[str, Any]) -> DossierDraft:
         if d.get("format") != DRAFT_FORMAT:
             raise InputError(path="draft", detail=f"unknown draft format {d.get('format')!r}")
-        draft = cls(**{k: d.get(k, "") for k in DOSSIER_FIELDS}, id=d["id"])
+        draft = cls(**{k: d.get(k, "") for k in DOSSIER_FIELDS}, id=d["id"], legacy=bool(d.get("legacy")))
         draft.documents = [DraftDocument.from_json(x) for x in d.get("documents", [])]
         draft.edits = [Edit(**e) for e in d.get("edits", [])]
         return draft

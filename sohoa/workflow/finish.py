@@ -158,6 +158,9 @@ def enqueue(ws: Workspace, pdf: Path, dossier: Dossier, doc: Document, pages: in
         page_count=pages,
         filename=pdf.name,
         appendix_vi=_appendix_vi(ws, dossier, doc).to_wire(),
+        issue_date=doc.issue_date.isoformat() if doc.issue_date else "",
+        valid_until=doc.valid_until.isoformat() if doc.valid_until else "",
+        legacy=dossier.legacy,
     )
     box = ws.outbox()
     try:

@@ -21,6 +21,7 @@ from sohoa.gui.services.base import (
     statistics,
     store_password,
     test_storage,
+    token_labels,
     write_statistics_csv,
 )
 from sohoa.gui.services.capture import (
@@ -106,6 +107,7 @@ __all__ = [
     "store_password",
     "sync_queue",
     "test_storage",
+    "token_labels",
     "unfinished_batches",
     "write_statistics_csv",
 ]

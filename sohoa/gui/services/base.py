@@ -97,6 +97,13 @@ def list_tokens(module: str) -> list[str]:
     return [f"{t.label} ({len(t.certificates)})" for t in tokens_on(module)]
 
 
+def token_labels(module: str) -> list[str]:
+    """The bare labels of the tokens present on ``module`` (what ``signing.token_label`` holds)."""
+    from sohoa.signing.tokens import list_tokens as tokens_on
+
+    return [t.label for t in tokens_on(module)] if module else []
+
+
 def store_password(url: str, username: str, password: str) -> None:
     """Keep the repository password in the system keyring (never in the config file, never logged)."""
     from sohoa.outbox import credentials

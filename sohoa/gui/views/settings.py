@@ -56,6 +56,19 @@ def token_modules_by_vendor() -> list[tuple[str, str]]:
     return [(str(path), f"{vendor} - {path}") for vendor, path in vendors_installed()]
 
 
+def province_choices() -> list[tuple[str, str]]:
+    """(file name, the profile's own Vietnamese name) for every bundled province profile."""
+    from sohoa.core.province import load_profile
+
+    out = []
+    for name in bundled_profiles():
+        try:
+            out.append((name, load_profile(name).name or name))
+        except SoHoaError:
+            out.append((name, name))
+    return out
+
+
 def trust_anchor_text(config_roots: list[str]) -> str:
     """One line per anchor (subject, SHA-256), as ``sohoa trust list`` prints them."""
     from sohoa.signing.trust import load_anchors, system_trust_dir
@@ -115,7 +128,7 @@ class SettingsView(QWidget):
                 (
                     "general.province_profile",
                     self.tr("Province profile"),
-                    self._combo([(n, n) for n in bundled_profiles()], editable=True),
+                    self._combo(province_choices(), editable=True),
                 ),
                 ("general.agency_name", self.tr("Agency name"), QLineEdit()),
             ],
@@ -126,7 +139,7 @@ class SettingsView(QWidget):
         storage.setTextInteractionFlags(
             storage.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        self.storage_form.insertRow(3, self.tr("Storage folder (SOHOA_HOME)"), storage)
+        self.storage_form.insertRow(3, self.tr("Storage folder"), storage)
         self._group(
             "scanner",
             self.tr("Scanner and profile"),
@@ -169,11 +182,16 @@ class SettingsView(QWidget):
                     self._combo(token_modules_by_vendor(), editable=True),
                 ),
                 ("signing.token_label", self.tr("Token"), QLineEdit()),
-                ("signing.cert_id", self.tr("Certificate ID (hex)"), QLineEdit()),
+                ("signing.cert_id", self.tr("Which certificate"), QLineEdit()),
                 ("signing.timestamp_url", self.tr("Time-stamp server"), QLineEdit()),
                 ("signing.visible", self.tr("Visible signature stamp"), QCheckBox()),
             ],
             self.tr("Test token"),
+        )
+        cert = self.fields["signing.cert_id"].widget
+        cert.setPlaceholderText(self.tr("empty: the signing certificate on the token"))  # type: ignore[attr-defined]
+        cert.setToolTip(  # the technical name stays for the administrator, off the label
+            self.tr("Only when the token holds several signing certificates: the number the supplier gives")
         )
         tsa = self.fields["signing.timestamp_url"].widget
         tsa.setPlaceholderText(tr(TSA_HINT, url=next(iter(TIMESTAMP_SERVICES.values()))))  # type: ignore[attr-defined]

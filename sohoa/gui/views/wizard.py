@@ -96,7 +96,7 @@ class FirstRunWizard(QWizard):
             ],
             "signing",
         )
-        self._page(
+        repo = self._page(
             self.tr("Repository"),
             [
                 ("repository.url", self.tr("Repository address"), QLineEdit()),
@@ -104,6 +104,13 @@ class FirstRunWizard(QWizard):
             ],
             "repository",
         )
+        # the password goes to the system keyring (as in Settings), never into the config file
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setToolTip(self.tr("Kept in the system keyring, never in the settings file"))
+        self.password.setEnabled(not self.config.is_locked("repository.url"))
+        repo.insertRow(2, self.tr("Password"), self.password)
         storage = QWizardPage()
         storage.setObjectName("storage")
         storage.setTitle(self.tr("Where files are kept"))
@@ -117,7 +124,7 @@ class FirstRunWizard(QWizard):
         QVBoxLayout(storage).addWidget(where)
         self.addPage(storage)
 
-    def _page(self, title: str, rows: list[tuple[str, str, QWidget]], test: str | None) -> None:
+    def _page(self, title: str, rows: list[tuple[str, str, QWidget]], test: str | None) -> QFormLayout:
         page = QWizardPage()
         page.setTitle(title)
         form = QFormLayout(page)
@@ -149,6 +156,7 @@ class FirstRunWizard(QWizard):
             button.clicked.connect(lambda _=False, t=test: self.run_test(t))
             form.addRow(button, result)
         self.addPage(page)
+        return form
 
     def _current(self, key: str) -> Any:
         section, name = key.split(".")
@@ -185,6 +193,7 @@ class FirstRunWizard(QWizard):
                     ctx.close()
                 return ", ".join(s.name for s in found) or self.tr("No scanner found.")
             if name == "signing":
+                self.tokens_found = services.token_labels(module)
                 return ", ".join(services.list_tokens(module)) or self.tr("No token found.")
             return (
                 self.tr("The repository answers.")
@@ -196,9 +205,9 @@ class FirstRunWizard(QWizard):
             label.setText(text)
             token = self.fields_.get("signing.token_label")
             if name == "signing" and isinstance(token, QLineEdit) and token.isEnabled():
-                found = [t for t in text.split(", ") if t and t != self.tr("No token found.")]
-                if found and not token.text().strip():
-                    token.setText(found[0])  # the token the test found
+                found = self.tokens_found
+                if found and token.text().strip() not in found:
+                    token.setText(found[0])  # the token the test found (its label, as signing looks it up)
             if name == "scanner":
                 box = self.fields_["scanner.device"]
                 assert isinstance(box, QComboBox)
@@ -206,6 +215,7 @@ class FirstRunWizard(QWizard):
                     if box.findData(s.name) < 0:
                         box.addItem(s.label, s.name)
 
+        self.tokens_found: list[str] = []
         self.test_task = run_task(work, done=done, failed=lambda e: label.setText(error_text(e)))
 
     def reject(self) -> None:
@@ -218,14 +228,20 @@ class FirstRunWizard(QWizard):
             super().reject()
 
     def accept(self) -> None:
-        """Save every unlocked value; stay open and say why if one is refused."""
+        """Save every unlocked value (the password to the keyring); stay open and say why if one is refused."""
         try:
             for key, widget in self.fields_.items():
                 if widget.isEnabled():
                     self.config = save_setting(self.config, key, self.value(key))
+            if self.password.text():
+                services.store_password(
+                    self.value("repository.url"), self.value("repository.username"), self.password.text()
+                )
         except SoHoaError as e:
             self.currentPage().setSubTitle(error_text(e))
             return
+        finally:
+            self.password.clear()
         super().accept()
 
 

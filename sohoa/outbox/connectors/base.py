@@ -61,6 +61,8 @@ class FoundResult:
     remote_id: str  # what identifies it at the source (document id, or the first file's path)
     sha256: str = ""  # when the source says (the reference API does; the portal does not)
     from_national: bool = False  # DuocLayTuKhoDMQG: the national store answered
+    issue_date: date | None = None  # NgayCap, when the source says
+    valid_until: date | None = None  # ThoiHanHieuLuc; None: no limit or not said
 
 
 @dataclass

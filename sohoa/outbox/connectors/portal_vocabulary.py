@@ -54,6 +54,17 @@ def parse_portal_date(text: str) -> datetime:
     return datetime.strptime(text, DATE_FORMAT).replace(tzinfo=VIETNAM)
 
 
+def _day(value: object, what: str) -> date | None:
+    """A portal date (``yyyyMMddHHmmss``, Vietnam time) as the day it names; "" or missing is None."""
+    text = str(value or "")
+    if not text:
+        return None
+    try:
+        return parse_portal_date(text).date()
+    except ValueError:
+        raise UnsafeRemoteValue(field=what, value=text[:80]) from None
+
+
 def _flag(value: bool) -> int:
     return 1 if value else 0
 
@@ -157,6 +168,8 @@ def found_results(answer: dict[str, Any], profile: ProvinceProfile) -> list[Foun
                 files=files,
                 remote_id=files[0].path if files else code,
                 from_national=True,
+                issue_date=_day(item.get("NgayCap"), "NgayCap"),
+                valid_until=_day(item.get("ThoiHanHieuLuc"), "ThoiHanHieuLuc"),
             )
         )
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 
 from sohoa.core.errors import ValidationError
 from sohoa.core.identifiers import validate_owner_id, validate_result_code
@@ -27,6 +28,14 @@ from sohoa.outbox.connectors.base import (
 
 RESULT_KINDS = ("result", "component-result")
 _DOC_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _iso_date(value: object) -> date | None:
+    """A stored date (YYYY-MM-DD) or None; anything else from the server is not trusted."""
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        raise UnsafeRemoteValue(field="NgayCap", value=str(value)[:80]) from None
 
 
 class ReferenceConnector:
@@ -68,6 +77,8 @@ class ReferenceConnector:
                     files=(RemoteFile(name=str(meta.get("filename", "") or f"{doc_id}.pdf"), path=doc_id),),
                     remote_id=doc_id,
                     sha256=str(doc.get("sha256", "")),
+                    issue_date=_iso_date(meta.get("NgayCap")),
+                    valid_until=_iso_date(meta.get("ThoiHanHieuLuc")),
                 )
             )
         return out
