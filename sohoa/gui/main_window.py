@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         def done(status: services.QueueStatus) -> None:
             self.set_status(status.online, status.pending, len(status.failed_for_good))
             self._notify_failures(status.failed_for_good)
+            self._check_uploader()
             self.status_updated.emit()
             if on_done:
                 on_done()
@@ -251,6 +252,64 @@ class MainWindow(QMainWindow):
         box.buttonClicked.connect(lambda b: b is open_button and self.show_view("queue"))
         self.failure_notice = box
         box.show()
+
+    def sync_error_text(self, error: BaseException) -> str:
+        """What the clerk reads when the background upload stopped: what happened, what to do."""
+        from sohoa.core.errors import SoHoaError, is_disk_full
+
+        if is_disk_full(error):
+            text = self.tr(
+                "Sending to the repository has stopped: the disk of this computer is full. The queue is "
+                "intact. Free some space (empty the recycle bin, remove old files), then press Try again."
+            )
+        elif isinstance(error, SoHoaError):
+            text = self.tr("Sending to the repository has stopped: {reason} Then press Try again.").format(
+                reason=error.message().rstrip(".") + "."
+            )
+        else:
+            text = self.tr(
+                "Sending to the repository has stopped because of an unexpected problem. The queue is "
+                "intact; press Try again."
+            )
+        return text + " " + self.support_text()
+
+    def _check_uploader(self) -> None:
+        """``BackgroundSync.error``: the uploader thread ended with an error; say so, once, in Vietnamese."""
+        error = self.uploads.stopped_error()
+        if error is None:
+            return
+        text = self.sync_error_text(error)
+        self.statusBar().showMessage(text)
+        self.queue_label.setStyleSheet("color: #b3261e; font-weight: bold;")
+        if getattr(self, "sync_notice", None) is not None and self.sync_notice.isVisible():
+            return
+        if text == getattr(self, "_sync_notice_text", ""):
+            return  # said already; the status bar keeps it
+        self._sync_notice_text = text
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Sending has stopped"),
+            text,
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("syncStopped")
+        fit_dialog(box)
+        retry = box.addButton(self.tr("Try again"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Close"), QMessageBox.ButtonRole.RejectRole)
+        box.setModal(False)
+        box.buttonClicked.connect(lambda b: b is retry and self.retry_uploads())
+        self.sync_notice = box
+        box.show()
+
+    def retry_uploads(self) -> None:
+        """The clerk fixed the cause: start the uploader again (a new failure is told again)."""
+        self._sync_notice_text = ""
+        self.statusBar().clearMessage()
+        try:
+            self.uploads.restart()
+        except Exception as e:  # a missing password or a bad address: shown, the app goes on
+            self.statusBar().showMessage(error_text(e), 15000)
 
     def support_text(self) -> str:
         """Whom the clerk calls about a refused upload (the administrator sets the contact)."""

@@ -25,6 +25,10 @@ def error_text(error: BaseException) -> str:
     """The user's sentence for an error: the core's own message, in the current language."""
     if isinstance(error, SoHoaError):
         return error.message()
+    from sohoa.core.errors import DiskFullError, is_disk_full
+
+    if is_disk_full(error):  # an OSError from below: the clerk's words, not errno 28
+        return DiskFullError(path=str(getattr(error, "filename", "") or "?")).message()
     return ErrorBox.tr_unexpected(error)
 
 
@@ -37,7 +41,7 @@ class ErrorBox:
 
         return QCoreApplication.translate(
             "ErrorBox", "Unexpected error: {detail}. The log has the details; report it to support."
-        ).format(detail=f"{type(error).__name__}: {error}")
+        ).format(detail=str(error) or "?")  # the class name is in the log, never on screen
 
     @staticmethod
     def show(parent: QWidget | None, error: BaseException) -> None:

@@ -29,6 +29,9 @@ class Analysis:
     color_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)  # (x, y, w, h) at full size
 
 
+DARK_PAPER = 150  # mean grey of the paper below which a page is too dark (and never blank)
+
+
 def _small(image: np.ndarray, dpi: int) -> np.ndarray:
     f = WORK_DPI / dpi
     if f >= 1:
@@ -81,12 +84,15 @@ def analyse(
     keep = significant[labels]
     ink_pixels = int(stats[significant, cv2.CC_STAT_AREA].sum())
     colour_pixels = int((colour & keep).sum())
-    blank = ink_pixels < 300 * area_scale
+    # A blank page is light paper with no marks. A page with no light paper at all (solid black: a
+    # scan with the lid open, an underexposed page, white text on black) is not: it is too dark and
+    # the clerk must see it, never lose it to "drop blank pages".
+    blank = ink_pixels < 300 * area_scale and paper_gray >= DARK_PAPER
 
     flags: set[PageFlag] = set()
     if blank:
         flags.add(PageFlag.BLANK)
-    if paper_gray < 150:
+    if paper_gray < DARK_PAPER:
         flags.add(PageFlag.TOO_DARK)
     ink_gray = float(np.percentile(small_gray[keep], 10)) if keep.any() else paper_gray
     sharp = 1.0

@@ -118,3 +118,16 @@ def test_ocr_image_is_the_plain_scan_with_red_seals_lightened() -> None:
     assert out[155, 100] == 120 and out[5, 5] == PAPER[0]
     gray = page_mod.ocr_image(rgb, ColorMode.GRAY)
     assert gray[125, 300] < 120  # only colour pages read the red channel
+
+
+def test_a_solid_black_page_is_too_dark_never_blank(tmp_path: Path) -> None:
+    """A black page (lid open, underexposed) has no light paper: flagged too dark, kept even with
+    "drop blank pages"; a white page is still blank and dropped."""
+    black, white = tmp_path / "black.png", tmp_path / "white.png"
+    Image.new("L", (1240, 1754), 0).save(black, dpi=(150, 150))
+    Image.new("L", (1240, 1754), 255).save(white, dpi=(150, 150))
+    options = ProcessOptions(languages="vie", jobs=1, drop_blank=True)
+    report = process_document([black, white], tmp_path / "out.pdf", options)
+    first, second = report.pages
+    assert (first.blank, first.included, "too-dark" in first.flags) == (False, True, True)
+    assert (second.blank, second.included) == (True, False)

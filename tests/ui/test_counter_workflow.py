@@ -206,15 +206,19 @@ def test_blank_and_dark_pages_are_flagged_on_their_thumbnails(window, ctx, qtbot
     Image.new("L", (1240, 1754), 255).save(blank, dpi=(150, 150))
     dark = tmp_path / "dark.png"
     Image.new("L", (1240, 1754), 60).save(dark, dpi=(150, 150))
+    black = tmp_path / "black.png"
+    Image.new("L", (1240, 1754), 0).save(black, dpi=(150, 150))
     counter = window.show_view("counter")
-    counter.insert_pages([str(blank), str(dark), str(_sample_pages(ctx, 1)[0])])
-    qtbot.waitUntil(lambda: counter.pages.count() == 3 and not counter.busy(), timeout=20000)
+    counter.insert_pages([str(blank), str(dark), str(_sample_pages(ctx, 1)[0]), str(black)])
+    qtbot.waitUntil(lambda: counter.pages.count() == 4 and not counter.busy(), timeout=20000)
     flags = [p.flags for p in counter.pages.pages()]
     assert "blank" in flags[0]
-    assert "too-dark" in flags[1]
+    assert "too-dark" in flags[1] and "blank" not in flags[1]
     assert "blank" not in flags[2]
+    assert "too-dark" in flags[3] and "blank" not in flags[3]  # solid black is a bad scan, not a blank page
     assert "trang trắng" in counter.pages.item(0).text()
-    assert "2 trang cần kiểm tra" in counter.summary.text()
+    assert "trang trắng" not in counter.pages.item(3).text()
+    assert "3 trang cần kiểm tra" in counter.summary.text()
 
 
 def test_inserting_a_pdf_brings_every_page_after_the_current_one(window, ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -141,6 +141,18 @@ class Uploads:
         if self.bg is not None:
             self.bg.wake()
 
+    def stopped_error(self) -> BaseException | None:
+        """What stopped the background uploader (``BackgroundSync.error``); None while it runs."""
+        bg = self.bg
+        if bg is None or bg.running:
+            return None
+        return bg.error  # type: ignore[no-any-return]
+
+    def restart(self) -> bool:
+        """Start again after the clerk fixed what stopped it (freed disk space, for one)."""
+        self.stop()
+        return self.start()
+
     def stop(self) -> None:
         if self.bg is not None:
             self.bg.stop()

@@ -262,6 +262,10 @@ class BacklogView(QWidget):
         if doc.kind.needs_result_code and not doc.result_code:
             self.form.show_all_errors()
             return
+        if doc.issue_date and doc.valid_until and doc.valid_until < doc.issue_date:
+            self.status.setText(self.tr("The validity ends before the issue date: check both dates."))
+            self.form.valid_until.setFocus()
+            return
         pages = self.groups[row]
         ctx = self.ctx
         self.saved.add(row)

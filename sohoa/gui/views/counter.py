@@ -315,9 +315,15 @@ class CounterView(QWidget):
         if self.current_doc:
             self._save_fields(self.current_doc)
         fields = self._fields(key) if key else None
+        if fields is None and key and self.current_doc:
+            fields = self._fresh_fields()  # a document just split off: its own codes, never the first's
         if fields is not None:
             self.form.fill(**fields)
         self.current_doc = key
+
+    def _fresh_fields(self) -> dict[str, str]:
+        """A new document's fields: the kind stays as a hint; title and codes belong to one document."""
+        return {"kind": self.form.document_fields()["kind"], "title": "", "component": "", "result_code": ""}
 
     def _move(self, step: int) -> None:
         row = self.pages.currentRow()
@@ -653,9 +659,12 @@ class CounterView(QWidget):
         if self.current_doc:
             self._save_fields(self.current_doc)
         current = self.form.document_fields()
+        fresh = {**self._fresh_fields(), "kind": current["kind"]}
         titles: list[str] = []
-        for doc_id, pages in groups:
-            self.form.fill(**(self._fields(doc_id) or current))
+        for n, (doc_id, pages) in enumerate(groups):
+            # a document never shown (split by a separator sheet) gets no other document's codes
+            untouched = current if n == 0 and not self.current_doc else fresh
+            self.form.fill(**(self._fields(doc_id) or untouched))
             if not self.form.valid:  # this document's own codes are wrong: show it and stop
                 self.pages.select_row(self.pages.pages().index(pages[0]))
                 self.form.show_all_errors()
