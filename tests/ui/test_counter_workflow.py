@@ -87,6 +87,9 @@ def test_scan_process_sign_queue_and_upload_through_the_widgets(
         counter.pages.select_row(2)
         counter.actions_["split"].trigger()
         assert [len(d) for d in counter.pages.documents()] == [2, 1]
+        assert counter.form.result_code.text() == ""  # the new document has its own codes
+        counter.form.title.insert("Giấy chứng nhận")
+        qtbot.keyClicks(counter.form.result_code, "KQ.H15-2026-000124")
 
         # Finish & sign: one PIN for both documents, then the queue
         answer_modal(qtbot, _enter_pin(token.pin))
@@ -113,6 +116,8 @@ def test_scan_process_sign_queue_and_upload_through_the_widgets(
         assert len(server.documents()) == 2
         titles = sorted(d["metadata"]["TenGiayTo"] for d in server.documents())
         assert titles == ["Giấy chứng nhận (1)", "Giấy chứng nhận (2)"]
+        codes = sorted(d["metadata"]["MaGiayToKetQua"] for d in server.documents())
+        assert codes == ["KQ.H15-2026-000123", "KQ.H15-2026-000124"]
 
     stats = window.show_view("statistics")
     by_kind = {k: sum(r.documents[k] for r in stats.rows) for k in ("digitized", "signed", "uploaded")}

@@ -89,7 +89,9 @@ def keyring_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: igno
     keyring.set_keyring(previous)
 
 
-def test_wizard_credentials_go_to_the_keyring_never_the_config(ctx, qtbot, keyring_file: Path, sohoa_home: Path) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_credentials_go_to_the_keyring_never_the_config(
+    ctx, qtbot, keyring_file: Path, sohoa_home: Path
+) -> None:  # type: ignore[no-untyped-def]
     from sohoa.core.config import load_config
     from sohoa.gui.views.wizard import FirstRunWizard
     from sohoa.outbox.credentials import load_password
@@ -105,7 +107,10 @@ def test_wizard_credentials_go_to_the_keyring_never_the_config(ctx, qtbot, keyri
     wizard.accept()
     assert wizard.result() == wizard.DialogCode.Accepted, wizard.currentPage().subTitle()
     settings = load_config().settings
-    assert (settings.repository.url, settings.repository.username) == ("https://kho.tinh.gov.vn", "quay2.ubnd")
+    assert (settings.repository.url, settings.repository.username) == (
+        "https://kho.tinh.gov.vn",
+        "quay2.ubnd",
+    )
     assert load_password("https://kho.tinh.gov.vn", "quay2.ubnd") == "mật-khẩu-bí-mật-42"
     for f in sohoa_home.rglob("*"):  # the password is in the keyring only
         if f.is_file() and f != keyring_file:
@@ -113,7 +118,9 @@ def test_wizard_credentials_go_to_the_keyring_never_the_config(ctx, qtbot, keyri
     assert wizard.password.text() == ""
 
 
-def test_wizard_shows_token_drivers_by_vendor_and_fills_in_the_token_found(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_shows_token_drivers_by_vendor_and_fills_in_the_token_found(
+    ctx, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from sohoa.gui.views.wizard import FirstRunWizard
     from sohoa.signing.softhsm import create_token
 
@@ -172,7 +179,9 @@ def test_a_rotated_page_turns_once_and_the_preview_follows(window, ctx, qtbot) -
     counter.insert_pages([str(p.file) for p in _demo(ctx, 2)])
     qtbot.waitUntil(lambda: counter.pages.count() == 2 and not counter.busy(), timeout=30000)
     counter.pages.select_row(0)
-    qtbot.waitUntil(lambda: counter.preview.label.pixmap() is not None and not counter.preview.label.pixmap().isNull())
+    qtbot.waitUntil(
+        lambda: counter.preview.label.pixmap() is not None and not counter.preview.label.pixmap().isNull()
+    )
     before = counter.preview.label.pixmap().size()
     icon = counter.pages.item(0).icon().availableSizes()
     assert icon and icon[0].height() > icon[0].width()  # an A4 page stands upright

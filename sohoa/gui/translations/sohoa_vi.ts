@@ -82,6 +82,10 @@
         </translation>
     </message>
     <message>
+        <source>The validity ends before the issue date: check both dates.</source>
+        <translation>Ngày hết hiệu lực trước ngày cấp: hãy kiểm tra lại hai ngày.</translation>
+    </message>
+    <message>
         <source>Document {n} saved; it waits in Batch signing.</source>
         <translation>Đã lưu tài liệu {n}; tài liệu chờ ký ở mục Ký hàng loạt.</translation>
     </message>
@@ -204,6 +208,10 @@
     <message>
         <source>Scanner</source>
         <translation>Máy quét</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>Tiêu chuẩn</translation>
     </message>
     <message>
         <source>Profile</source>
@@ -458,6 +466,14 @@
 <context>
     <name>DossierForm</name>
     <message>
+        <source>Old dossier code (if any)</source>
+        <translation>Mã hồ sơ cũ (nếu có)</translation>
+    </message>
+    <message>
+        <source>As on the paper, or leave empty</source>
+        <translation>Ghi như trên giấy, hoặc để trống</translation>
+    </message>
+    <message>
         <source>Dossier code</source>
         <translation>Mã hồ sơ</translation>
     </message>
@@ -640,6 +656,14 @@
         <translation>Tên đăng nhập</translation>
     </message>
     <message>
+        <source>Kept in the system keyring, never in the settings file</source>
+        <translation>Lưu trong kho khóa của hệ điều hành, không bao giờ ghi vào tệp cài đặt</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Mật khẩu</translation>
+    </message>
+    <message>
         <source>Where files are kept</source>
         <translation>Nơi lưu tệp</translation>
     </message>
@@ -715,10 +739,6 @@
         <translation>Cài đặt</translation>
     </message>
     <message>
-        <source>Monthly report</source>
-        <translation>Báo cáo tháng</translation>
-    </message>
-    <message>
         <source>Open {view} (Ctrl+{n})</source>
         <translation>Mở {view} (Ctrl+{n})</translation>
     </message>
@@ -767,6 +787,26 @@
     <message>
         <source>Close</source>
         <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Sending to the repository has stopped: the disk of this computer is full. The queue is intact. Free some space (empty the recycle bin, remove old files), then press Try again.</source>
+        <translation>Việc gửi lên kho dữ liệu đã dừng: ổ đĩa của máy này đã đầy. Hàng đợi vẫn nguyên vẹn. Hãy giải phóng chỗ trống (dọn thùng rác, xóa tệp cũ) rồi bấm Thử lại.</translation>
+    </message>
+    <message>
+        <source>Sending to the repository has stopped: {reason} Then press Try again.</source>
+        <translation>Việc gửi lên kho dữ liệu đã dừng: {reason} Sau đó bấm Thử lại.</translation>
+    </message>
+    <message>
+        <source>Sending to the repository has stopped because of an unexpected problem. The queue is intact; press Try again.</source>
+        <translation>Việc gửi lên kho dữ liệu đã dừng vì một sự cố ngoài dự kiến. Hàng đợi vẫn nguyên vẹn; hãy bấm Thử lại.</translation>
+    </message>
+    <message>
+        <source>Sending has stopped</source>
+        <translation>Đã dừng gửi tài liệu</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Thử lại</translation>
     </message>
     <message>
         <source>Open the queue to see why, then call {contact}.</source>
@@ -1271,10 +1311,6 @@
         <translation>Kiểm tra thư mục lưu trữ</translation>
     </message>
     <message>
-        <source>Storage folder (SOHOA_HOME)</source>
-        <translation>Thư mục lưu trữ (SOHOA_HOME)</translation>
-    </message>
-    <message>
         <source>Scanner and profile</source>
         <translation>Máy quét và cấu hình quét</translation>
     </message>
@@ -1335,8 +1371,12 @@
         <translation>Token</translation>
     </message>
     <message>
-        <source>Certificate ID (hex)</source>
-        <translation>Mã chứng thư (hex)</translation>
+        <source>Storage folder</source>
+        <translation>Thư mục lưu dữ liệu</translation>
+    </message>
+    <message>
+        <source>Which certificate</source>
+        <translation>Chứng thư số dùng để ký</translation>
     </message>
     <message>
         <source>Time-stamp server</source>
@@ -1349,6 +1389,14 @@
     <message>
         <source>Test token</source>
         <translation>Kiểm tra token</translation>
+    </message>
+    <message>
+        <source>empty: the signing certificate on the token</source>
+        <translation>để trống: dùng chứng thư ký số trên token</translation>
+    </message>
+    <message>
+        <source>Only when the token holds several signing certificates: the number the supplier gives</source>
+        <translation>Chỉ điền khi token có nhiều chứng thư ký số: mã số do nhà cung cấp đưa</translation>
     </message>
     <message>
         <source>Repository</source>

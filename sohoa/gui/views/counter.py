@@ -89,8 +89,8 @@ class CounterView(QWidget):
             self.scanner.addItem(ctx.settings.scanner.device, ctx.settings.scanner.device)
         self.profile = QComboBox()
         self.profile.setObjectName("profile")
-        for name in ctx.settings.profiles:
-            self.profile.addItem(name, name)
+        for name in ctx.settings.profiles:  # the built-in profile by a word, not its key "default"
+            self.profile.addItem(self.tr("Standard") if name == "default" else name, name)
         self.profile.setCurrentIndex(max(0, self.profile.findData(ctx.settings.scanner.profile)))
         scan_form.addRow(self.tr("Scanner"), self.scanner)
         scan_form.addRow(self.tr("Profile"), self.profile)
