@@ -46,6 +46,21 @@ def record_acknowledgement(store_file: Path, item: QueueItem, remote_id: str, cl
         log.warning("could not record upload %s in the local store: %s", item.id, e)
 
 
+def record_uploaded(store_file: Path, item: QueueItem) -> None:
+    """Every byte of ``item`` is on the server, the commit is due: its document becomes ``uploaded``.
+
+    Only from ``queued``: an upload resumed after a crash (already ``uploaded``) changes nothing.
+    """
+    if not item.document_id:
+        return
+    try:
+        with Store(store_file) as store:
+            if store.document(item.document_id).state == DocState.QUEUED:
+                _advance(store, item, DocState.UPLOADED)
+    except SoHoaError as e:
+        log.warning("queue item %s: document %s not moved to uploaded: %s", item.id, item.document_id, e)
+
+
 def record_rejection(store_file: Path, item: QueueItem, reason: str) -> None:
     """The repository refused ``item`` for good: its document becomes rejected, with the reason."""
     if not item.document_id:

@@ -40,7 +40,7 @@ from sohoa.core.progress import Progress
 from sohoa.outbox.client import Permanent, RepositoryClient, Transient, UploadGone, validate_remote_id
 from sohoa.outbox.errors import QueueWriteError, RepositoryOffline, SyncDiskFull
 from sohoa.outbox.outbox import ItemState, Outbox, QueueItem
-from sohoa.outbox.stats import record_acknowledgement, record_rejection
+from sohoa.outbox.stats import record_acknowledgement, record_rejection, record_uploaded
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +365,8 @@ class Uploader:
             if item.state == ItemState.UPLOADING or url is None:
                 url = self._send_bytes(client, item)
                 self.outbox.mark_uploaded(item.id, url)  # one transaction records the URL and the state
+                if item.document_id:  # the lifecycle's own step: bytes there, commit due
+                    record_uploaded(self.store_file or app_paths().store_file, item)
             doc = client.commit(item.key, url, item.metadata.to_wire())
             remote_id = validate_remote_id(doc.get("id"))
         except UploadGone:

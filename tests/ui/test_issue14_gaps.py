@@ -5,7 +5,6 @@ when uploads stop or fail (real reference server on loopback, SoftHSM2)."""
 from __future__ import annotations
 
 import errno
-import json
 from datetime import date
 from pathlib import Path
 
@@ -252,16 +251,31 @@ def pki(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def test_the_queue_shows_a_refused_document_whom_to_call_and_the_counter_says_sent(
-    window, ctx, qtbot, pki, tmp_path: Path
+    window, ctx, qtbot, pki, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """A real server trusts one signer and not the other: one acknowledged, one refused."""
+    """A real server trusts one signer and not the other: one acknowledged, one refused.
+
+    The trusted one is a document of the store: the queue shows its lifecycle state, and the
+    uploader moves it queued -> uploaded -> acknowledged."""
     from reference_repository.samples import make_signed_pdfa, make_test_pki
     from reference_repository.testing import run_server
     from sohoa.core.config import save_setting
-    from sohoa.core.model import DocumentKind
+    from sohoa.core.lifecycle import DocState
+    from sohoa.core.model import Document, DocumentKind, Dossier
+    from sohoa.core.store import Store
     from sohoa.outbox.metadata import DocumentMetadata
 
+    seen: list[tuple[str, str]] = []
+    real_set_state = Store.set_state
+
+    def spy(self, document_id, state, **values):  # type: ignore[no-untyped-def]
+        seen.append((document_id, DocState(state).value))
+        return real_set_state(self, document_id, state, **values)
+
+    monkeypatch.setattr(Store, "set_state", spy)
     stranger = make_test_pki(tmp_path / "stranger")
+    doc = Document(kind=DocumentKind.COMPONENT, title="Kết quả 1")
+    ctx.store.save_dossier(Dossier(code="H15.50.05.13-261008-0001", documents=[doc]))
     with run_server(tmp_path / "repo", trust_roots=[pki.ca_cert]) as server:
         ctx.config = save_setting(ctx.config, "repository.url", server.url)
         ctx.config = save_setting(ctx.config, "general.support_contact", "Tổ hỗ trợ, 0236 3822 000")
@@ -275,9 +289,18 @@ def test_the_queue_shows_a_refused_document_whom_to_call_and_the_counter_says_se
                     kind=DocumentKind.COMPONENT,
                     title=f"Kết quả {n}",
                 ).validated(ctx.profile)
-                box.enqueue(pdf, meta)
+                if n == 1:
+                    ctx.store.set_state(doc.id, DocState.PROCESSED, file=pdf)
+                    ctx.store.set_state(doc.id, DocState.SIGNED, signed_file=pdf)
+                    item = box.enqueue(pdf, meta, document_id=doc.id)
+                    ctx.store.set_state(doc.id, DocState.QUEUED, outbox_item=int(item))
+                else:
+                    box.enqueue(pdf, meta)
         finally:
             box.close()
+        queue = window.show_view("queue")
+        qtbot.waitUntil(lambda: len(queue.items) == 2, timeout=20000)
+        assert queue.table.item(0, 1).text() == "Chờ gửi"  # the lifecycle's word, not the outbox's
         counter = window.show_view("counter")
         assert window.start_uploads()
         qtbot.waitUntil(lambda: "Đã gửi" in counter.sent_label.text(), timeout=60000)
@@ -289,8 +312,8 @@ def test_the_queue_shows_a_refused_document_whom_to_call_and_the_counter_says_se
 
         qtbot.waitUntil(settled, timeout=60000)
         window.uploads.stop()
-        states = sorted(queue.table.item(r, 1).text() for r in range(2))
-        assert states == ["Kho dữ liệu đã nhận", "Thất bại – cần xử lý"], states
+        states = [queue.table.item(r, 1).text() for r in range(2)]
+        assert states == ["Kho đã nhận", "Thất bại – cần xử lý"], states
         message = queue.message.text()
         assert "1 tài liệu gửi lỗi" in message and "Tổ hỗ trợ, 0236 3822 000" in message
         assert len(server.documents()) == 1
@@ -298,4 +321,6 @@ def test_the_queue_shows_a_refused_document_whom_to_call_and_the_counter_says_se
             window.refresh_status()
         assert "1 lỗi" in window.queue_label.text()
         assert "Tổ hỗ trợ, 0236 3822 000" in window.failure_notice.text()
-    json.dumps(states)  # (plain strings, nothing Qt left holding the server)
+    mine = [state for document_id, state in seen if document_id == doc.id]
+    assert mine[-3:] == ["queued", "uploaded", "acknowledged"], mine
+    assert ctx.store.document(doc.id).state == DocState.ACKNOWLEDGED

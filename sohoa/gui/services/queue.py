@@ -31,6 +31,7 @@ class QueueItem:
     reason: str
     attempts: int
     updated: str
+    lifecycle: str = ""  # the document's state in sohoa.core.lifecycle (queued, uploaded, ...), when known
 
 
 def queue_status(ctx: AppContext) -> QueueStatus:
@@ -90,6 +91,7 @@ def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
         entries = box.list(limit=limit, offset=max(0, total - limit))  # a page, never 100,000 rows
     finally:
         box.close()
+    lifecycle = _lifecycle_states(ctx, [e.id for e in entries])
     out = []
     for e in entries:
         state = _STATE_MAP.get(e.state, e.state)
@@ -97,10 +99,30 @@ def queue_items(ctx: AppContext, limit: int = 500) -> list[QueueItem]:
         updated = datetime.fromtimestamp(e.updated_at).strftime("%d/%m %H:%M") if e.updated_at else ""
         out.append(
             QueueItem(
-                str(e.id), f"{e.dossier_code} · {e.title}", state, progress, _reason(e), e.failures, updated
+                str(e.id),
+                f"{e.dossier_code} · {e.title}",
+                state,
+                progress,
+                _reason(e),
+                e.failures,
+                updated,
+                lifecycle.get(e.id, ""),
             )
         )
     return out
+
+
+def _lifecycle_states(ctx: AppContext, item_ids: list[int]) -> dict[int, str]:
+    """Outbox item -> its document's lifecycle state (the one truth the counter and statistics read)."""
+    if not item_ids:
+        return {}
+    marks = ",".join("?" * len(item_ids))
+    with ctx.for_worker() as wctx:
+        rows = wctx.store.conn.execute(
+            f"SELECT outbox_item, state FROM documents WHERE outbox_item IN ({marks})",  # noqa: S608
+            item_ids,
+        ).fetchall()
+    return {int(item): str(state) for item, state in rows}
 
 
 def retry_item(ctx: AppContext, item_id: str) -> None:

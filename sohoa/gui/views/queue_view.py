@@ -80,6 +80,19 @@ class QueueView(QWidget):
             "rejected": self.tr("Failed – needs attention"),
         }.get(state, state)
 
+    def item_state(self, item: services.QueueItem) -> str:
+        """The document's lifecycle state in words (queued, uploaded, acknowledged); a failure says act."""
+        if item.state == "rejected" or not item.lifecycle:
+            return self.state_name(item.state)
+        from sohoa.core.i18n import tr
+        from sohoa.core.lifecycle import DocState
+
+        try:
+            text = tr(DocState(item.lifecycle).label)
+        except ValueError:
+            return self.state_name(item.state)
+        return text[:1].upper() + text[1:]
+
     def refresh(self) -> None:
         if self.task is not None and self.task.running:
             return
@@ -95,7 +108,7 @@ class QueueView(QWidget):
         self.table.setRowCount(len(items))
         for r, item in enumerate(items):
             self.table.setItem(r, 0, table_item(item.title))
-            self.table.setItem(r, 1, table_item(self.state_name(item.state)))
+            self.table.setItem(r, 1, table_item(self.item_state(item)))
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setValue(int(item.progress * 100))
