@@ -252,6 +252,10 @@ class BacklogView(QWidget):
         row = self.docs.currentRow()
         if not (0 <= row < len(self.groups)) or row in self.saved:
             return
+        if not self.form.valid:  # a code typed wrong (the old dossier code itself may be anything)
+            self.form.show_all_errors()
+            self.status.setText("; ".join(self.form.errors().values()))
+            return
         try:
             dossier = self.form.dossier()
         except SoHoaError as e:
