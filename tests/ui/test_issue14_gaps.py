@@ -130,9 +130,12 @@ def test_wizard_shows_token_drivers_by_vendor_and_fills_in_the_token_found(
     module = wizard.fields_["signing.pkcs11_module"]
     texts = [module.itemText(i) for i in range(module.count())]
     assert texts and not any(t.startswith("/") for t in texts)  # vendors, not raw .so paths
+    assert not any("tests, demo" in t for t in texts)  # in Vietnamese, once per driver
+    assert len(texts) == len(set(texts))
     index = module.findData(str(token.module))
     assert index >= 0, texts
-    assert "SoftHSM" in module.itemText(index) and module.itemData(index, Qt.ItemDataRole.ToolTipRole)
+    assert "SoftHSM" in module.itemText(index) and ".so" not in module.itemText(index)
+    assert module.itemData(index, Qt.ItemDataRole.ToolTipRole) == str(token.module)  # the path on hover
     module.setCurrentIndex(index)
     label = wizard.fields_["signing.token_label"]
     label.setText("")
