@@ -144,5 +144,6 @@ def for_dossier_document(
     dossier: Dossier, document: Document, profile: ProvinceProfile, agency_name: str = "", signer: str = ""
 ) -> AppendixVI:
     """Appendix VI with the agency code the province uses (``[portal] unit_code``, else the dossier's unit)."""
-    organ_id = profile.portal.get("unit_code") or profile.unit_of(dossier.code)
+    # an old result's own numbering names no unit: OrganId stays empty rather than guessed from it
+    organ_id = profile.portal.get("unit_code") or ("" if dossier.legacy else profile.unit_of(dossier.code))
     return for_document(dossier, document, organ_id=organ_id, organ_name=agency_name, signer=signer)

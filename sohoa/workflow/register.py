@@ -108,7 +108,7 @@ def record_received(
     starts not digitized, reason "pending"); the dossier's own documents are added too.
     A dossier with no documents at all is recorded as well: it counts as received.
     """
-    unit = unit or unit_of(dossier.code, profile)
+    unit = unit or ("" if dossier.legacy else unit_of(dossier.code, profile))  # old numbering names no unit
     with store.conn:
         store.conn.execute("BEGIN IMMEDIATE")
         existing = store.db["register_dossiers"].count_where("dossier_id = ?", [dossier.id])

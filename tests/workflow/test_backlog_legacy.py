@@ -111,6 +111,8 @@ def test_old_results_reach_the_repository_with_their_code_and_dates(
         True,
     )
     assert (second["MaHoSo"], second["NgayCap"], second["ThoiHanHieuLuc"]) == ("", "2018-07-02", "")
+    assert first["AppendixVI"]["IssuedDate"] == "2019-03-15"
+    assert first["AppendixVI"]["OrganId"] == ""  # "125/HS" is no unit: nothing guessed from an old code
 
     for name in ("reference", "portal"):
         profile = dataclasses.replace(load_profile("default"), connector=name)
