@@ -87,7 +87,13 @@ class ScanSession:
     """
 
     def __init__(
-        self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "", journal: Any = None
+        self,
+        ctx: AppContext,
+        out_dir: Path,
+        device: str = "",
+        profile: str = "",
+        journal: Any = None,
+        page_cache: Any = None,
     ) -> None:
         from sohoa.capture.batch import ScanBatch
         from sohoa.capture.settings import settings_from_profile
@@ -122,6 +128,7 @@ class ScanSession:
 
         warm_up()  # the per-page helper process starts while the scanner warms up
         self.pages: list[ScannedPage] = []
+        self.page_cache = page_cache  # sohoa.workflow.page_cache.PageCache: each page processed as it lands
 
     def scan(self, progress: ProgressLike, max_pages: int | None = None) -> list[ScannedPage]:
         """Scan one session (the feeder until empty); each page reaches ``progress.item`` at once."""
@@ -135,6 +142,8 @@ class ScanSession:
             new.append(ui_page)
             progress.item(ui_page)
             progress(len(new), total, "")
+            if self.page_cache is not None and not ui_page.separator_code:
+                self.page_cache.submit(ui_page.file, ui_page.rotation)  # returns at once
 
         try:
             self.batch.scan(max_pages=max_pages, on_page=landed, cancel=progress)
