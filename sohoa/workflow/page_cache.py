@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError as FutureCancelled
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "pages"  # under AppPaths.work
+WORKER_NICE = 10  # the pool's workers yield to the feeder, the UI and the rest of the app
 
 
 def cache_root(work: Path, dossier_key: str) -> Path:
@@ -70,12 +72,12 @@ def page_key(source_hash: str, rotation: int, options: ProcessOptions) -> str:
 
 
 # -- in the worker process ---------------------------------------------------------------------
-def _init_worker(parent: int) -> None:
+def _init_worker(parent: int, nice: int) -> None:
     """Low priority (the feeder and the UI come first), private files, one Tesseract thread."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.umask(0o077)
     with contextlib.suppress(OSError, AttributeError):
-        os.nice(10)
+        os.nice(nice)
     from sohoa.workflow.page_info import exit_with_parent
 
     exit_with_parent(parent)
@@ -135,6 +137,7 @@ def process_into(root: str, key: str, path: str, rotation: int, options: Process
 
 # -- in the app ----------------------------------------------------------------------------------
 _lock = threading.Lock()
+_live: set[str] = set()  # the dossier keys of the caches open in this process
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
 
@@ -154,7 +157,10 @@ def _executor(workers: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             _pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(os.getpid(),)
+                max_workers=workers,
+                mp_context=_context(),
+                initializer=_init_worker,
+                initargs=(os.getpid(), WORKER_NICE),
             )
             _pool_workers = workers
         return _pool
@@ -195,6 +201,7 @@ class PageCache:
         self.dossier_key = dossier_key
         private_dir(work / CACHE_DIR)
         self.root = private_dir(cache_root(work, dossier_key))
+        _live.add(dossier_key)
         self.options = options
         self.workers = workers or default_workers()
         self._lock = threading.Lock()
@@ -353,6 +360,7 @@ class PageCache:
     # -- the end of the dossier ----------------------------------------------------------
     def discard(self) -> None:
         """Cancel the dossier's work and remove its cache folder (discarded, replaced or finished)."""
+        _live.discard(self.dossier_key)
         with self._lock:
             self.discarded = True
             jobs = list(self._jobs.values())
@@ -379,15 +387,30 @@ def purge(root: Path) -> Path:
     return tomb
 
 
-def purge_abandoned(work: Path, keep: Iterable[str] = ()) -> list[str]:
-    """Remove the caches of dossiers no journal holds any more (a finish or discard interrupted)."""
+def purge_abandoned(work: Path, keep: Iterable[str] = (), min_age_s: float = 3600) -> list[str]:
+    """Remove the caches of dossiers no one holds any more (the app stopped before removing them).
+
+    Kept: ``keep`` (dossiers a recovery journal holds), the caches open in this process, and those
+    changed in the last ``min_age_s`` (another window of the app may be scanning into them).
+    """
     base = work / CACHE_DIR
     if not base.is_dir():
         return []
-    keep = set(keep)
+    keep = set(keep) | _live
     removed = []
+    now = time.time()
     for folder in base.iterdir():
-        if folder.name not in keep:
+        if folder.name in keep:
+            continue
+        try:
+            fresh = now - folder.stat().st_mtime < min_age_s and not folder.name.startswith(".gone-")
+        except OSError:
+            continue
+        if fresh:
+            continue
+        if folder.name.startswith(".gone-"):  # a removal an exit interrupted
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
             purge(folder)
-            removed.append(folder.name)
+        removed.append(folder.name)
     return removed

@@ -207,10 +207,15 @@ class UnfinishedBatch:
 
 
 def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
-    """Scan batches a crash left open (their pages survived, journaled one by one)."""
-    from sohoa.capture import journal
+    """Scan batches a crash left open (their pages survived, journaled one by one).
 
-    return [
+    The processed pages of dossiers no journal holds any more (the app stopped between a discard
+    or a Finish and the removal of their cache) are removed here, at start: they are personal data.
+    """
+    from sohoa.capture import journal
+    from sohoa.workflow.page_cache import purge_abandoned
+
+    batches = [
         UnfinishedBatch(
             b.batch_id,
             b.device,
@@ -221,6 +226,13 @@ def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
         for b in journal.find_unfinished(ctx.paths.recovery)
         if b.has_work
     ]
+    purge_abandoned(ctx.paths.work, keep={_dossier_key(b) for b in batches})
+    return batches
+
+
+def _dossier_key(batch: UnfinishedBatch) -> str:
+    """The counter's batch id a journal's state names (the key of its page cache)."""
+    return str((getattr(batch.raw, "state", None) or {}).get("batch_id") or "")
 
 
 def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[ScannedPage]:
@@ -232,5 +244,9 @@ def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[S
 
 def discard_batch(ctx: AppContext, batch: UnfinishedBatch) -> None:
     from sohoa.capture.journal import discard
+    from sohoa.workflow.page_cache import cache_root, purge
 
     discard(batch.raw)
+    key = _dossier_key(batch)
+    if key:
+        purge(cache_root(ctx.paths.work, key))  # its processed pages go with it
