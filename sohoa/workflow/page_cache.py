@@ -166,13 +166,21 @@ def _executor(workers: int) -> ProcessPoolExecutor:
         return _pool
 
 
-def shutdown() -> None:
-    """Stop the pool (the app quits; a test ends). Pages still in flight are processed again at Finish."""
+def shutdown(wait: bool = True) -> None:
+    """Stop the pool (a test ends; the app quits: ``wait=False`` ends the pages in flight at once,
+    as the pool would otherwise hold the exit until they are done). Only derived data is lost: a
+    page not processed is processed again at Finish."""
     global _pool
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+        pool, _pool = _pool, None
+    if pool is None:
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=wait, cancel_futures=True)
+    if not wait:
+        for proc in processes:
+            with contextlib.suppress(OSError, AttributeError):
+                proc.terminate()
 
 
 def default_workers() -> int:
