@@ -13,7 +13,6 @@ import json
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 from sohoa.core.errors import OutputError
 from sohoa.processing import ocr
@@ -86,11 +85,3 @@ def assemble(results: list[PageResult], out_pdf: Path, metadata: PdfMetadata | N
         seconds=time.monotonic() - started,
         bytes=size,
     )
-
-
-def options_key(options: ProcessOptions) -> dict[str, Any]:
-    """The options that change a page's result (not the number of workers)."""
-    d = asdict(options)
-    d.pop("jobs", None)
-    d["allowed_color_modes"] = [m.value for m in options.allowed_color_modes]
-    return d

@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "pages"  # under AppPaths.work
+RESULT_FILE = "result.json"  # sohoa.processing.single.RESULT_FILE: a folder holding it is a whole result
 WORKER_NICE = 10  # the pool's workers yield to the feeder, the UI and the rest of the app
 
 
@@ -60,10 +61,19 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def page_key(source_hash: str, rotation: int, options: ProcessOptions) -> str:
-    """What a page's result depends on: its scan, the clerk's edit, the options, the app's version."""
-    from sohoa.processing.single import options_key
+def options_key(options: ProcessOptions) -> dict[str, Any]:
+    """The options that change a page's result (not the number of workers)."""
+    d = {f.name: getattr(options, f.name) for f in fields(options) if f.name != "jobs"}
+    d["allowed_color_modes"] = [m.value for m in options.allowed_color_modes]
+    return d
 
+
+def page_key(source_hash: str, rotation: int, options: ProcessOptions) -> str:
+    """What a page's result depends on: its scan, the clerk's edit, the options, the app's version.
+
+    Only light modules are imported on this side: the app's threads must not import the pipeline
+    (OpenCV, NumPy, pikepdf hold the interpreter while they load, and the UI would stall).
+    """
     text = json.dumps(
         {"src": source_hash, "rotation": rotation % 360, "options": options_key(options), "v": __version__},
         sort_keys=True,
@@ -101,7 +111,7 @@ def process_into(root: str, key: str, path: str, rotation: int, options: Process
     Returns ("ok", None), ("gone", None) when the dossier's cache was removed meanwhile, or
     ("error", wire) for a typed error (the error itself does not pickle).
     """
-    from sohoa.processing.single import RESULT_FILE, process_file, save_results
+    from sohoa.processing.single import process_file, save_results
 
     folder, final = Path(root), Path(root) / key
     if (final / RESULT_FILE).is_file():
@@ -234,8 +244,6 @@ class PageCache:
         return page_key(digest, rotation, options or self.options)
 
     def cached(self, key: str) -> bool:
-        from sohoa.processing.single import RESULT_FILE
-
         return (self.root / key / RESULT_FILE).is_file()
 
     # -- feeding -------------------------------------------------------------------------

@@ -170,6 +170,9 @@ def test_a_rotation_after_processing_is_processed_again_and_shows_in_the_output(
 
 
 def test_a_page_edited_after_it_was_queued_is_never_served_stale(ws: Workspace, tmp_path: Path) -> None:
+    from sohoa.processing import single
+
+    assert page_cache.RESULT_FILE == single.RESULT_FILE
     page = _sane_page(tmp_path / "scan")
     options = ProcessOptions.from_config(ws.settings.processing)
     digest = page_cache.file_hash(page)
