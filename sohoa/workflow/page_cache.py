@@ -330,6 +330,7 @@ class PageCache:
 
         if self.discarded:
             raise CancelledError()
+        private_dir(self.root)  # removed behind our back (another window's clean-up): process again
         self.settle()
         options = options or self.options
         with self._lock:  # Finish wants these: no edit-driven clean-up may cancel them now
