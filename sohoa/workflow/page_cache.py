@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -348,6 +349,7 @@ class PageCache:
             jobs.append(job)
         out: list[PageResult] = []
         for n, job in enumerate(jobs, start=1):
+            retried = False
             while True:
                 check_cancel(progress)
                 try:
@@ -356,6 +358,15 @@ class PageCache:
                 except TimeoutError:
                     continue
                 except FutureCancelled:  # dropped by an edit meanwhile: hand it over again
+                    path, rotation = pages[n - 1]
+                    job = self._dispatch(Path(path), rotation % 360, options) or job
+                except BrokenProcessPool:  # a worker died (killed, out of memory): once more, on a new pool
+                    if retried:
+                        raise
+                    retried = True
+                    log.warning("page worker died on %s; processing the page again", job.name)
+                    with self._lock:
+                        self._jobs.pop(job.key, None)
                     path, rotation = pages[n - 1]
                     job = self._dispatch(Path(path), rotation % 360, options) or job
             if status == "error":

@@ -221,3 +221,18 @@ def test_discard_cancels_and_purges_the_dossiers_cache(ws: Workspace, tmp_path: 
         assert time.monotonic() < deadline, list(base.iterdir())
         time.sleep(0.2)
     assert page.is_file()  # the scan itself is never touched
+
+
+def test_a_page_worker_killed_mid_page_loses_nothing(ws: Workspace, tmp_path: Path) -> None:
+    page = _text_page(tmp_path / "p.png", ["Ủy ban nhân dân xã Mẫu Sơn xác nhận", "Họ và tên: Nguyễn Văn An"])
+    cache = _cache(ws)
+    cache.submit(page)
+    cache.settle()
+    pool = page_cache._pool
+    assert pool is not None
+    time.sleep(0.5)  # the worker has started on the page
+    for proc in list(pool._processes.values()):  # type: ignore[attr-defined]
+        proc.kill()  # as the OOM killer would
+    results = cache.results([(page, 0)])  # processed again on a new pool
+    assert len(results) == 1 and any("Nguyễn" in w.text for w in results[0].words)
+    assert page.is_file()
