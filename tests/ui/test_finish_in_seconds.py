@@ -94,3 +94,43 @@ def test_new_dossier_discards_the_processed_pages(window, ctx, qtbot, sane_test_
     with pytest.raises(Exception) as err:  # a discarded dossier's cache serves nothing any more
         cache.results([(p.file, 0) for p in counter.pages.pages()] or [(Path("page.png"), 0)])
     assert type(err.value).__name__ == "CancelledError"
+
+
+def test_a_crashed_dossier_finds_its_processed_pages_and_abandoned_ones_are_purged(
+    window, ctx, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from sohoa.gui import services
+    from sohoa.gui.views.counter import CounterView
+    from sohoa.workflow import page_cache
+    from tests.ui.test_dossier_protection import _counter_with_work
+
+    counter = _counter_with_work(window, qtbot, tmp_path)
+    counter.pages.select_row(1)
+    counter.pages.rotate_selected(90)
+    cache = counter.page_cache
+    _wait_processed(qtbot, cache)
+    keys = {cache.key(p.file, p.rotation) for p in counter.pages.pages()}
+    assert all(cache.cached(k) for k in keys)
+    counter.save_state()
+    counter.journal.release()  # a crash: the journal and the cache stay on disk
+    page_cache._live.discard(cache.dossier_key)  # ... and no process holds the cache any more
+    stray = ctx.paths.work / page_cache.CACHE_DIR / "abandoned"
+    (stray / "k").mkdir(parents=True)
+    os.utime(stray, (0, 0))  # a dossier the app left long ago, in no journal
+
+    batches = services.unfinished_batches(ctx)  # at start
+    assert len(batches) == 1
+    assert not stray.exists()  # personal data no journal holds is removed
+    assert cache.root.is_dir()  # the crashed dossier's pages are kept for it
+    fresh = CounterView(ctx, window)
+    qtbot.addWidget(fresh)
+    fresh.restore_batch(batches[0])
+    qtbot.waitUntil(lambda: fresh.pages.count() == 3 and not fresh.busy(), timeout=60000)
+    restored = fresh.page_cache
+    assert restored is not None and restored.root == cache.root
+    assert {restored.key(p.file, p.rotation) for p in fresh.pages.pages()} == keys
+    assert all(restored.cached(k) for k in keys)  # nothing to process again
+    fresh.discard_journal()
+    assert not cache.root.exists()
