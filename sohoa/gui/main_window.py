@@ -388,6 +388,9 @@ class MainWindow(QMainWindow):
                 self._views[key].cancel()  # type: ignore[attr-defined]
         if counter is not None:
             counter.discard_journal()  # type: ignore[attr-defined]  # a normal close: nothing to recover
+        from sohoa.workflow import page_cache
+
+        page_cache.shutdown(wait=False)  # pages still being processed must not hold the exit
         self.save_geometry()
         self.timer.stop()
         self.uploads.stop()

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sohoa.core.errors import CancelledError, SoHoaError
 from sohoa.core.i18n import Text
@@ -24,6 +24,9 @@ from sohoa.core.progress import NullProgress, Offset, Progress, check_cancel
 from sohoa.core.store import DocumentRecord
 from sohoa.workflow import register
 from sohoa.workflow.context import Workspace
+
+if TYPE_CHECKING:
+    from sohoa.workflow.page_cache import PageCache
 
 log = logging.getLogger(__name__)
 
@@ -101,29 +104,54 @@ def process_pages(
     return {i: list(p.flags) for i, p in enumerate(report.pages)}
 
 
+def assemble_pages(
+    ws: Workspace,
+    cache: PageCache,
+    doc: Document,
+    out_pdf: Path,
+    metadata: dict[str, Any],
+    progress: Progress | None = None,
+) -> dict[int, list[str]]:
+    """Build one PDF/A from the pages processed as they landed (waits only for those in flight)."""
+    from sohoa.processing import PdfMetadata, ProcessOptions
+    from sohoa.processing.single import assemble
+
+    options = ProcessOptions.from_config(ws.settings.processing)
+    meta = PdfMetadata(**{k: v for k, v in metadata.items() if k in PdfMetadata.__dataclass_fields__})
+    results = cache.results([(p.file, p.rotation) for p in doc.pages], options, progress, progress)
+    report = assemble(results, out_pdf, meta)
+    return {i: list(p.flags) for i, p in enumerate(report.pages)}
+
+
 def process_document_of(
-    ws: Workspace, dossier: Dossier, doc: Document, number: int, progress: Progress | None = None
+    ws: Workspace,
+    dossier: Dossier,
+    doc: Document,
+    number: int,
+    progress: Progress | None = None,
+    cache: PageCache | None = None,
 ) -> DocOutcome:
-    """Build the PDF/A of one scanned document; it becomes ``processed`` (or ``failed``, re-raised)."""
+    """Build the PDF/A of one scanned document; it becomes ``processed`` (or ``failed``, re-raised).
+
+    With ``cache`` (the dossier's pages processed as they landed) the PDF/A is only assembled.
+    """
     out_dir = ws.documents_dir(dossier.id)
-    work = out_dir / "work"
-    work.mkdir(exist_ok=True)
     pdf = out_dir / f"{number:02d}-{doc.kind.value}.pdf"
+    metadata = {
+        "title": doc.title,
+        "dossier_code": dossier.code,
+        "document_kind": doc.kind.value,
+        "result_code": doc.result_code,
+        "author": ws.settings.general.agency_name,
+        "appendix_vi": _appendix_vi(ws, dossier, doc).to_xmp(),
+    }
     try:
-        flags = process_pages(
-            ws,
-            _upright_inputs(doc, work),
-            pdf,
-            {
-                "title": doc.title,
-                "dossier_code": dossier.code,
-                "document_kind": doc.kind.value,
-                "result_code": doc.result_code,
-                "author": ws.settings.general.agency_name,
-                "appendix_vi": _appendix_vi(ws, dossier, doc).to_xmp(),
-            },
-            progress,
-        )
+        if cache is not None:
+            flags = assemble_pages(ws, cache, doc, pdf, metadata, progress)
+        else:
+            work = out_dir / "work"
+            work.mkdir(exist_ok=True)
+            flags = process_pages(ws, _upright_inputs(doc, work), pdf, metadata, progress)
     except CancelledError:
         raise
     except SoHoaError as e:
@@ -292,11 +320,14 @@ def finish(
     pin: str | None,
     progress: Progress | None = None,
     sign: SignWhat = "all",
+    cache: PageCache | None = None,
 ) -> list[DocOutcome]:
     """Process every scanned document, sign (per ``sign``) and queue: one outcome per document.
 
     Without a PIN (or with ``sign="none"``) documents stop at ``processed`` and wait for a
     supervisor's batch signing; ``sign="components"`` leaves the results for the supervisor.
+    With ``cache`` (:mod:`sohoa.workflow.page_cache`), pages processed as they landed are only
+    assembled; a page not processed yet (or edited since) is processed now.
     """
     progress = progress or NullProgress()
     dossier = ws.store.load_dossier(dossier_id)
@@ -309,7 +340,9 @@ def finish(
     for doc in to_process:
         check_cancel(progress)
         number = dossier.documents.index(doc) + 1
-        outcomes[doc.id] = process_document_of(ws, dossier, doc, number, Offset(progress, done, total))
+        outcomes[doc.id] = process_document_of(
+            ws, dossier, doc, number, Offset(progress, done, total), cache=cache
+        )
         done += len(doc.pages)
     for out in queue_signed(ws, dossier):
         outcomes[out.document_id] = out

@@ -87,7 +87,13 @@ class ScanSession:
     """
 
     def __init__(
-        self, ctx: AppContext, out_dir: Path, device: str = "", profile: str = "", journal: Any = None
+        self,
+        ctx: AppContext,
+        out_dir: Path,
+        device: str = "",
+        profile: str = "",
+        journal: Any = None,
+        page_cache: Any = None,
     ) -> None:
         from sohoa.capture.batch import ScanBatch
         from sohoa.capture.settings import settings_from_profile
@@ -122,6 +128,7 @@ class ScanSession:
 
         warm_up()  # the per-page helper process starts while the scanner warms up
         self.pages: list[ScannedPage] = []
+        self.page_cache = page_cache  # sohoa.workflow.page_cache.PageCache: each page processed as it lands
 
     def scan(self, progress: ProgressLike, max_pages: int | None = None) -> list[ScannedPage]:
         """Scan one session (the feeder until empty); each page reaches ``progress.item`` at once."""
@@ -135,6 +142,8 @@ class ScanSession:
             new.append(ui_page)
             progress.item(ui_page)
             progress(len(new), total, "")
+            if self.page_cache is not None and not ui_page.separator_code:
+                self.page_cache.submit(ui_page.file, ui_page.rotation)  # returns at once
 
         try:
             self.batch.scan(max_pages=max_pages, on_page=landed, cancel=progress)
@@ -198,10 +207,15 @@ class UnfinishedBatch:
 
 
 def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
-    """Scan batches a crash left open (their pages survived, journaled one by one)."""
-    from sohoa.capture import journal
+    """Scan batches a crash left open (their pages survived, journaled one by one).
 
-    return [
+    The processed pages of dossiers no journal holds any more (the app stopped between a discard
+    or a Finish and the removal of their cache) are removed here, at start: they are personal data.
+    """
+    from sohoa.capture import journal
+    from sohoa.workflow.page_cache import purge_abandoned
+
+    batches = [
         UnfinishedBatch(
             b.batch_id,
             b.device,
@@ -212,6 +226,13 @@ def unfinished_batches(ctx: AppContext) -> list[UnfinishedBatch]:
         for b in journal.find_unfinished(ctx.paths.recovery)
         if b.has_work
     ]
+    purge_abandoned(ctx.paths.work, keep={_dossier_key(b) for b in batches})
+    return batches
+
+
+def _dossier_key(batch: UnfinishedBatch) -> str:
+    """The counter's batch id a journal's state names (the key of its page cache)."""
+    return str((getattr(batch.raw, "state", None) or {}).get("batch_id") or "")
 
 
 def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[ScannedPage]:
@@ -223,5 +244,9 @@ def restore_batch(ctx: AppContext, batch: UnfinishedBatch, dest: Path) -> list[S
 
 def discard_batch(ctx: AppContext, batch: UnfinishedBatch) -> None:
     from sohoa.capture.journal import discard
+    from sohoa.workflow.page_cache import cache_root, purge
 
     discard(batch.raw)
+    key = _dossier_key(batch)
+    if key:
+        purge(cache_root(ctx.paths.work, key))  # its processed pages go with it

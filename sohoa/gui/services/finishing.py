@@ -31,10 +31,19 @@ __all__ = [
     "documents_dir",
     "enqueue",
     "finish_dossier",
+    "open_page_cache",
     "pending_results",
     "process_pages",
     "sign_pending",
 ]
+
+
+def open_page_cache(ctx: AppContext, dossier_key: str) -> Any:
+    """The dossier's page cache (:mod:`sohoa.workflow.page_cache`): pages processed as they land."""
+    from sohoa.processing import ProcessOptions
+    from sohoa.workflow.page_cache import PageCache
+
+    return PageCache(ctx.paths.work, dossier_key, ProcessOptions.from_config(ctx.settings.processing))
 
 
 def documents_dir(ctx: AppContext, dossier_id: str) -> Path:
@@ -47,10 +56,12 @@ def finish_dossier(
     documents: list[tuple[Any, list[ScannedPage]]],
     pin: str | None,
     progress: Progress,
+    page_cache: Any = None,
 ) -> list[DocOutcome]:
     """Save the dossier with its documents (ids kept) and finish it: process, sign with ``pin``, queue.
 
     Without a PIN the documents stop at "processed" and wait for a supervisor's batch signing.
+    With ``page_cache`` (the pages processed as they landed) Finish only assembles, signs and queues.
     """
     dossier.documents = []
     for doc, pages in documents:
@@ -58,7 +69,7 @@ def finish_dossier(
         dossier.documents.append(doc)
     with ctx.for_worker() as wctx:
         wctx.store.save_dossier(dossier)
-        return wf.finish(wctx, dossier.id, pin, progress)
+        return wf.finish(wctx, dossier.id, pin, progress, cache=page_cache)
 
 
 def backlog_entry(

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import uuid
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -68,6 +69,9 @@ class CounterView(QWidget):
         self.cancelled = False
         self._cancel_at = 0
         self.dropped: list[services.ScannedPage] = []  # pages that landed after Esc (deleted)
+        self.page_cache: Any = (
+            None  # this dossier's pages, processed as they land (sohoa.workflow.page_cache)
+        )
         self._state_timer = QTimer(self)  # the editing state is saved shortly after each change
         self._state_timer.setSingleShot(True)
         self._state_timer.setInterval(300)
@@ -226,6 +230,7 @@ class CounterView(QWidget):
         self.setTabOrder(self.form.result_code, self.scanner)
         self.pages.pages_changed.connect(self._state_changed)
         self.pages.pages_changed.connect(self._refresh_preview)
+        self.pages.pages_changed.connect(self._sync_page_cache)
         self.form.changed.connect(self._state_changed)
 
     # -- state -----------------------------------------------------------------------------------
@@ -351,6 +356,7 @@ class CounterView(QWidget):
         one = replace_row is not None
 
         journal = self._journal()
+        cache = self._page_cache()
 
         def work(progress: services.ProgressLike) -> list[services.ScannedPage]:
             session = self.session
@@ -358,6 +364,7 @@ class CounterView(QWidget):
                 if session is not None:
                     session.close()
                 session = self.session = services.ScanSession(ctx, out_dir, device, profile, journal=journal)
+            session.page_cache = cache  # each page is processed as it lands
             return session.scan(progress, max_pages=1 if one else None)
 
         def item(page: object) -> None:
@@ -467,6 +474,20 @@ class CounterView(QWidget):
             finished=lambda: self._set_busy(False),
         )
 
+    # -- pages processed as they land -------------------------------------------------------------
+    def _page_cache(self) -> Any:
+        """This dossier's page cache, opened with its first page (keyed by the batch id, never shared)."""
+        if self.page_cache is None:
+            self.page_cache = services.open_page_cache(self.ctx, self.batch_id)
+        return self.page_cache
+
+    def _sync_page_cache(self) -> None:
+        """After every edit: new or changed pages (a rotation) are processed again in the background."""
+        pages = [p for p in self.pages.pages() if not p.separator_code]
+        if not pages and self.page_cache is None:
+            return
+        self._page_cache().sync([(p.file, p.rotation) for p in pages])
+
     # -- the crash-recovery journal ------------------------------------------------------------------
     def _journal(self) -> object:
         """This dossier's journal, opened with its first page (scanned or imported)."""
@@ -530,6 +551,9 @@ class CounterView(QWidget):
         self._state_timer.stop()
         journal, self.journal = self.journal, None
         old, self.session = self.session, None
+        cache, self.page_cache = self.page_cache, None
+        if cache is not None:
+            cache.discard()  # its work cancelled, its folder removed: never used for another dossier
         if journal is not None:
             journal.remove()  # type: ignore[attr-defined]  # quick file removal, on this thread: a crash right after must not offer it
         if old is not None:
@@ -694,12 +718,13 @@ class CounterView(QWidget):
         ctx = self.ctx
         session = self.session
         journal = self.journal
+        page_cache = self.page_cache
         self.save_state()
 
         def work(progress: services.ProgressLike) -> list[services.DocOutcome]:
             from sohoa.gui.services import local_reuse
 
-            out = services.finish_dossier(ctx, dossier, documents, pin, progress)
+            out = services.finish_dossier(ctx, dossier, documents, pin, progress, page_cache)
             for hit in attach:
                 if local_reuse.is_local(hit):
                     local_reuse.record_local_reuse(ctx, dossier, hit)
