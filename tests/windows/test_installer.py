@@ -20,6 +20,7 @@ from tests.windows.conftest import IN_WINE
 
 pytestmark = [
     pytest.mark.windows,
+    pytest.mark.timeout(1200),  # Wine under load: the install alone may take minutes
     pytest.mark.skipif(IN_WINE or not os.environ.get("SOHOA_SETUP"), reason="Linux side; needs SOHOA_SETUP"),
 ]
 PROJECT = Path(__file__).resolve().parents[2]
@@ -151,19 +152,14 @@ def test_process_a_vietnamese_page(installed: dict[str, str], tmp_path: Path) ->
 
 
 def test_gui_screenshot_under_xvfb(installed: dict[str, str]) -> None:
-    """Qt's native Windows platform under Wine's X11 driver on Xvfb first; if it gives no picture
-    in 4 minutes (seen here under load), Qt's offscreen platform with the Noto fonts."""
+    """Qt's native Windows platform under Wine's X11 driver on Xvfb: the app's own window.
+
+    (Until Wine's missing WcsCreateIccProfile was kept out of the way, see test-windows.sh, Qt
+    crashed here under load and Wine's debugger then held the process: the test timed out.)"""
     target = PROJECT / "build" / "windows" / "windows-wine-counter.png"
     target.unlink(missing_ok=True)
     args = ("gui", "--screenshot", "Z:" + str(target).replace("/", "\\"), "--view", "counter")
-    try:
-        out = _run(installed, *args, timeout=240)
-    except subprocess.TimeoutExpired:
-        subprocess.run(["wineserver", "-k"], env=installed, timeout=60, check=False)
-        offscreen = dict(
-            installed, QT_QPA_PLATFORM="offscreen", QT_QPA_FONTDIR=r"Z:\usr\share\fonts\truetype\noto"
-        )
-        out = _run(offscreen, *args, timeout=600)
+    out = _run(installed, *args, timeout=600)
     assert out.returncode == 0 and target.is_file(), (out.stdout + out.stderr)[-3000:]
     from PIL import Image
 
