@@ -113,6 +113,15 @@ if [ ! -f "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1
   (cd "$W/wheels" && sha256sum ./*.whl | grep -v pytwain) > "$W/wheels.sha256"
   touch "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1-12)"
 fi
+# Every wheel downloaded must be pinned (sha256sum -c above checks only the listed ones).
+unpinned=$(cd "$W/wheels" && for f in *.whl; do
+  case $f in pytwain-*) continue ;; esac  # built here from the pinned sdist
+  grep -qF "  ./$f" "$ROOT/installer/windows/wheels-win_amd64.sha256" || echo "$f"
+done)
+if [ -n "$unpinned" ]; then
+  say "wheels without a pinned hash in installer/windows/wheels-win_amd64.sha256: $unpinned"
+  exit 1
+fi
 printf 'Z:%s\r\n' "${ROOT//\//\\}" > "$SITE/sohoa-source.pth"
 # Wine 8.0's ucrtbase has the C99 complex functions as aborting stubs and numpy calls them on
 # import: numpy's .pyd files are pointed at sohoa-crt-math-fix.dll (in the prefix's System32),
