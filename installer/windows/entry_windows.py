@@ -1,7 +1,8 @@
 """Entry point of the frozen SoHoa on Windows.
 
 Before the CLI starts, it puts the Tesseract the installer recorded (``tesseract-path.txt``
-beside ``sohoa.exe``) on the PATH, and points Tesseract at the language data installed with
+beside ``sohoa.exe``, else an install found in the usual places: sohoa.core.windows_install)
+on the PATH, and points Tesseract at the language data installed with
 the app (``tessdata``: vie, eng, osd) unless TESSDATA_PREFIX is already set. Otherwise it is
 the Linux entry point (worker processes come back here through ``freeze_support``).
 """
@@ -12,12 +13,15 @@ from pathlib import Path
 
 
 def _tesseract_setup() -> None:
+    from sohoa.core.windows_install import find_tesseract_dir, installed_tesseract_folders
+
     here = Path(sys.executable).resolve().parent
-    recorded = here / "tesseract-path.txt"
-    if recorded.is_file():
-        folder = recorded.read_text(encoding="utf-8-sig").strip()
-        if folder:
-            os.environ["PATH"] = folder + os.pathsep + os.environ.get("PATH", "")
+    # The recorded folder, else UB Mannheim's registry value, else its default folders: the first
+    # that holds tesseract.exe (a clerk may install Tesseract after SoHoa, or move it).
+    folders = installed_tesseract_folders()
+    folder = find_tesseract_dir(folders) or (folders[0] if folders else "")
+    if folder:
+        os.environ["PATH"] = folder + os.pathsep + os.environ.get("PATH", "")
     tessdata = here / "_internal" / "tessdata"
     if "TESSDATA_PREFIX" not in os.environ and tessdata.is_dir():
         os.environ["TESSDATA_PREFIX"] = str(tessdata)

@@ -31,7 +31,9 @@ lap() {
 PIP=(.venv/bin/python -m pip)
 quiet_pip() { "$@" 2> >(grep -v "is ignored" >&2); }
 
-export WINEPREFIX=$W/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# winedbg.exe disabled: a crashing Windows program then ends (and its test fails) instead of
+# waiting forever in Wine's debugger, which also kept `wineserver -w` (the uninstall test) waiting.
+export WINEPREFIX=$W/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"
 export SOHOA_WINE_SANE_DIR=$W/sane SANE_CONFIG_DIR=$W/sane
 PYWIN='C:\Python312\python.exe'
 # Under Wine a console program's standard streams must be pipes (a file or /dev/null gives WinError 6).
@@ -73,6 +75,11 @@ cp "$W/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimiti
 # a stand-in reporting no extra charset converters (installer/windows/icuuc/), prefix only.
 x86_64-w64-mingw32-gcc -shared -O2 -s -static -static-libgcc -o "$W/icuuc.dll" installer/windows/icuuc/icuuc.c
 cp "$W/icuuc.dll" "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
+# Wine 8.0's mscms.dll has WcsCreateIccProfile as an aborting stub, and Qt 6.12's windows platform
+# calls it when it reads the screen's colour profile while the QApplication starts: the GUI then
+# crashed (under load: every time). Without a profile file for the screen Qt takes sRGB and never
+# calls it. Prefix only: Windows has the function.
+rm -f "$WINEPREFIX/drive_c/windows/system32/spool/drivers/color/srgb color space profile.icm"
 mkdir -p "$SANE_CONFIG_DIR"
 lap "wine prefix"
 
@@ -106,6 +113,15 @@ if [ ! -f "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1
   (cd "$W/wheels" && sha256sum ./*.whl | grep -v pytwain) > "$W/wheels.sha256"
   touch "$SITE/.sohoa-$(sha256sum $REQ requirements.lock | sha256sum | cut -c1-12)"
 fi
+# Every wheel downloaded must be pinned (sha256sum -c above checks only the listed ones).
+unpinned=$(cd "$W/wheels" && for f in *.whl; do
+  case $f in pytwain-*) continue ;; esac  # built here from the pinned sdist
+  grep -qF "  ./$f" "$ROOT/installer/windows/wheels-win_amd64.sha256" || echo "$f"
+done)
+if [ -n "$unpinned" ]; then
+  say "wheels without a pinned hash in installer/windows/wheels-win_amd64.sha256: $unpinned"
+  exit 1
+fi
 printf 'Z:%s\r\n' "${ROOT//\//\\}" > "$SITE/sohoa-source.pth"
 # Wine 8.0's ucrtbase has the C99 complex functions as aborting stubs and numpy calls them on
 # import: numpy's .pyd files are pointed at sohoa-crt-math-fix.dll (in the prefix's System32),
@@ -116,7 +132,11 @@ lap "windows wheels"
 
 # --- 6. the TWAIN driver and the Windows specifics, inside Wine -----------------------------------
 say "pytest -m windows inside Wine (real TWAIN stack: DSM + sane.ds + SANE test backend)"
-wpy -m pytest -q -m windows -p no:cacheprovider tests/windows/test_wine_twain.py tests/windows/test_wine_specifics.py
+# A failure here is reported at the end: the build and the installer tests still run, so one
+# run shows every failure (each stage takes minutes under Wine).
+FAILED=()
+wpy -m pytest -q -m windows -p no:cacheprovider tests/windows/test_wine_twain.py tests/windows/test_wine_specifics.py \
+  || FAILED+=("tests inside Wine")
 lap "tests inside wine"
 
 # --- 7. the Windows build -------------------------------------------------------------------
@@ -135,7 +155,20 @@ lap "nsis installer"
 
 # --- 8. install and run it under Wine --------------------------------------------------------
 say "silent install under Wine, then sohoa.exe --version / doctor / process / gui"
-SOHOA_SETUP=$ROOT/$SETUP .venv/bin/python -m pytest -q -m windows -p no:cacheprovider tests/windows/test_installer.py
+SOHOA_SETUP=$ROOT/$SETUP .venv/bin/python -m pytest -q -m windows -p no:cacheprovider tests/windows/test_installer.py \
+  || FAILED+=("installer tests")
 lap "installer tests"
-du -sh "$W" /usr/lib/x86_64-linux-gnu/wine 2>/dev/null | tee -a "$STAMP"
+if [ -s "$W/windows-wine-counter.png" ]; then
+  cp "$W/windows-wine-counter.png" docs/screenshots/windows-wine-counter.png
+  say "screenshot of the installed sohoa.exe gui under Wine: docs/screenshots/windows-wine-counter.png"
+fi
+say "disk use"
+for d in "$WINEPREFIX" "$W/wheels" "$W/pyi" "$W" dist/"$(basename "$SETUP")" /usr/lib/x86_64-linux-gnu/wine; do
+  du -sh "$d" 2>/dev/null  # one du per folder: a single du counts a folder inside another only once
+done | tee -a "$STAMP"
 say "timings in $STAMP"
+if [ ${#FAILED[@]} -gt 0 ]; then
+  say "FAILED: ${FAILED[*]}"
+  exit 1
+fi
+say "all green"

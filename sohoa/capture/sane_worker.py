@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sohoa.capture.driver import page_name
 from sohoa.capture.errors import (
@@ -385,17 +385,19 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _enable_fault_dumps(fault_log: str | None) -> None:
-    """On a crash, or on SIGUSR1 from the parent before it kills a hung worker, write the stack."""
+def _enable_fault_dumps(fault_log: str | None) -> TextIO | None:
+    """On a crash, or on SIGUSR1 from the parent before it kills a hung worker, write the stack.
+    Returns the open fault log (None without one), for the TWAIN worker's watchdog."""
     if not fault_log:
-        return
+        return None
     try:
         fh = open(fault_log, "a")  # stays open for the life of the process
     except OSError:
-        return
+        return None
     faulthandler.enable(fh)
     if hasattr(signal, "SIGUSR1"):
         faulthandler.register(signal.SIGUSR1, fh, all_threads=True)
+    return fh
 
 
 def worker_main(

@@ -30,7 +30,9 @@ __all__ = ["PREFIX", "TwainDriver", "TwainEngine", "is_twain_device"]
 class _TwainWorkerProcess(_WorkerProcess):
     """One spawned TWAIN worker and its pipe (same protocol as the SANE worker)."""
 
-    def __init__(self, twain_module: str | None, start_timeout_s: float, fault_log: str | None) -> None:
+    def __init__(
+        self, twain_module: str | None, start_timeout_s: float, fault_log: str | None, watchdog_s: float = 0.0
+    ) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe(duplex=True)
         self.cancel = ctx.Event()
@@ -38,7 +40,7 @@ class _TwainWorkerProcess(_WorkerProcess):
 
         self.process = ctx.Process(
             target=worker_main,
-            args=(child, self.cancel, fault_log, twain_module),
+            args=(child, self.cancel, fault_log, twain_module, watchdog_s),
             name="sohoa-twain",
             daemon=True,
         )
@@ -78,7 +80,9 @@ class TwainDriver(SaneDriver):
         self._twain_module = twain_module
 
     def _new_worker(self) -> _WorkerProcess:
-        return _TwainWorkerProcess(self._twain_module, self.start_timeout_s, self._fault_log())
+        # the worker writes its stacks before the parent gives up on it (see twain_worker._Watchdog)
+        watchdog_s = max(1.0, 0.75 * self.timeout_s)
+        return _TwainWorkerProcess(self._twain_module, self.start_timeout_s, self._fault_log(), watchdog_s)
 
     def list_devices(self) -> list[DeviceInfo]:
         return [DeviceInfo(**d) for d in self._call({"op": "list"}, "TWAIN")]

@@ -14,6 +14,7 @@ module (the fake's state cannot cross a process boundary).
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import importlib
 import io
 import logging
@@ -21,7 +22,7 @@ import multiprocessing.connection
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sohoa.capture.driver import (
     Capabilities,
@@ -445,9 +446,34 @@ class _EventCancel:
         return bool(self._event.is_set())
 
 
-def _serve(conn: multiprocessing.connection.Connection, cancel: Any, engine: TwainEngine) -> None:
+class _Watchdog:
+    """Where a hung data source hangs, on Windows too. There is no SIGUSR1 there for the parent to
+    ask before it kills a silent worker, so while a request runs, a worker that has sent nothing
+    for ``seconds`` (the parent waits longer) writes every thread's stack to the fault log."""
+
+    def __init__(self, file: TextIO | None, seconds: float) -> None:
+        self.file, self.seconds = file, seconds
+
+    def arm(self) -> None:
+        if self.file is not None and self.seconds > 0:
+            faulthandler.dump_traceback_later(self.seconds, file=self.file)
+
+    def disarm(self) -> None:
+        if self.file is not None and self.seconds > 0:
+            faulthandler.cancel_dump_traceback_later()
+
+
+def _serve(
+    conn: multiprocessing.connection.Connection,
+    cancel: Any,
+    engine: TwainEngine,
+    watchdog: _Watchdog | None = None,
+) -> None:
+    watchdog = watchdog or _Watchdog(None, 0)
+
     def send(event: str, **data: Any) -> None:
         conn.send({"ev": event, **data})
+        watchdog.arm()  # a sign of life: the silence is counted again from here
 
     while True:
         try:
@@ -457,6 +483,7 @@ def _serve(conn: multiprocessing.connection.Connection, cancel: Any, engine: Twa
         op = req.get("op")
         if op == "quit":
             return
+        watchdog.arm()
         try:
             if op == "list":
                 send("result", value=[d.to_dict() for d in engine.list_devices()])
@@ -481,6 +508,8 @@ def _serve(conn: multiprocessing.connection.Connection, cancel: Any, engine: Twa
                 "error",
                 **to_wire(DeviceIOError(device=req.get("device", "?"), detail=f"TWAIN {type(e).__name__}")),
             )
+        finally:
+            watchdog.disarm()
 
 
 def _scan(req: dict[str, Any], send: Any, cancel: Any, engine: TwainEngine) -> None:
@@ -516,11 +545,13 @@ def worker_main(
     cancel: Any,
     fault_log: str | None = None,
     twain_module: str | None = None,
+    watchdog_s: float = 0.0,
 ) -> None:
-    """Entry point of the worker process (spawned). ``twain_module``: import name of pytwain."""
+    """Entry point of the worker process (spawned). ``twain_module``: import name of pytwain;
+    ``watchdog_s``: silence after which the stacks go to the fault log (0: never)."""
     from sohoa.capture.sane_worker import _enable_fault_dumps, _exit_with_parent
 
-    _enable_fault_dumps(fault_log)
+    fault_file = _enable_fault_dumps(fault_log)
     _exit_with_parent()
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="twain-worker %(levelname)s %(message)s"
@@ -531,4 +562,4 @@ def worker_main(
         conn.send({"ev": "fatal", "detail": f"pytwain missing: {e}"})
         sys.exit(2)
     conn.send({"ev": "ready"})
-    _serve(conn, cancel, TwainEngine(twain_module=module))
+    _serve(conn, cancel, TwainEngine(twain_module=module), _Watchdog(fault_file, watchdog_s))

@@ -33,10 +33,12 @@ _SANS = [
 ]
 
 
-def _font_dirs() -> list[Path]:
+def font_dirs(platform: str = sys.platform, windir: str | None = None) -> list[Path]:
+    """Where fonts are looked for: the ones bundled with the app (the Windows build carries
+    Liberation Serif and Noto Sans there), then the system's (on Windows its Fonts folder)."""
     dirs = [Path(__file__).parent / "fonts"]
-    if sys.platform == "win32":
-        dirs.append(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
+    if platform == "win32":
+        dirs.append(Path(windir or os.environ.get("WINDIR", r"C:\Windows")) / "Fonts")
     else:
         dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts"]
     return dirs
@@ -55,8 +57,13 @@ def missing_glyphs(font_path: Path, chars: str = VIETNAMESE_CHARS) -> str:
 @functools.cache
 def find_font(style: str = "serif") -> Path | None:
     """The first installed font of ``style`` ("serif" or "sans") with every Vietnamese glyph."""
+    return find_font_in(style, font_dirs())
+
+
+def find_font_in(style: str, folders: list[Path]) -> Path | None:
+    """The first font of ``style`` with every Vietnamese glyph in ``folders`` (not cached)."""
     candidates = _SERIF if style == "serif" else _SANS
-    for folder in _font_dirs():
+    for folder in folders:
         for rel in candidates:
             for path in (folder / rel, folder / Path(rel).name):
                 if path.is_file() and not missing_glyphs(path):

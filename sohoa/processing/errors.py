@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any, ClassVar
+
 from sohoa.core.errors import CancelledError, InputError, MissingDependencyError, OutputError, SoHoaError
 from sohoa.core.i18n import Text
 
@@ -79,17 +82,36 @@ class UnreadablePdf(InputError):
     )
 
 
-class TesseractMissing(MissingDependencyError):
+class _InstallAdvice(MissingDependencyError):
+    """A missing part whose advice depends on the system: apt on Debian, the installers on Windows."""
+
+    windows_text: ClassVar[Text]
+
+    def __init__(self, text: Text | None = None, /, *, platform: str = "", **params: Any) -> None:
+        if text is None and (platform or sys.platform) == "win32":
+            text = self.windows_text
+        super().__init__(text, **params)
+
+
+class TesseractMissing(_InstallAdvice):
     text = Text(
         vi="Không tìm thấy chương trình nhận dạng chữ Tesseract. Hãy cài đặt: apt install tesseract-ocr tesseract-ocr-vie. Chạy 'sohoa doctor' để kiểm tra.",
         en="The Tesseract OCR program was not found. Install it: apt install tesseract-ocr tesseract-ocr-vie. Run 'sohoa doctor' to check.",
     )
+    windows_text = Text(
+        vi="Không tìm thấy chương trình nhận dạng chữ Tesseract (tesseract.exe). Hãy cài Tesseract cho Windows (bản của UB Mannheim) vào C:\\Program Files\\Tesseract-OCR, hoặc chạy lại bộ cài SoHoa và chọn thư mục đã cài Tesseract. Chạy 'sohoa doctor' để kiểm tra.",
+        en="The Tesseract OCR program (tesseract.exe) was not found. Install Tesseract for Windows (UB Mannheim's build) into C:\\Program Files\\Tesseract-OCR, or run the SoHoa installer again and choose the folder where Tesseract is installed. Run 'sohoa doctor' to check.",
+    )
 
 
-class MissingLanguage(MissingDependencyError):
+class MissingLanguage(_InstallAdvice):
     text = Text(
         vi="Tesseract thiếu dữ liệu ngôn ngữ '{language}' (có: {available}). Hãy cài đặt: apt install tesseract-ocr-{language}.",
         en="Tesseract lacks the language data '{language}' (installed: {available}). Install it: apt install tesseract-ocr-{language}.",
+    )
+    windows_text = Text(
+        vi="Tesseract thiếu dữ liệu ngôn ngữ '{language}' (có: {available}). Hãy cài lại SoHoa: bộ cài có sẵn dữ liệu vie, eng và osd.",
+        en="Tesseract lacks the language data '{language}' (installed: {available}). Reinstall SoHoa: its installer carries the vie, eng and osd data.",
     )
 
 

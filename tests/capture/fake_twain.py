@@ -64,8 +64,10 @@ class FakeScanner:
         duplex: bool = True,
         offline_after: int | None = None,
         file_transfer: bool = True,
+        hang_after: int | None = None,
     ) -> None:
         self.file_transfer = file_transfer
+        self.hang_after = hang_after  # a data source that stops answering after N sheets
         self.name, self.sheets, self.jam_after, self.duplex = name, sheets, jam_after, duplex
         self.offline_after = offline_after
         self.caps: dict[int, Any] = {}
@@ -163,6 +165,10 @@ class Source:
                 raise exceptions.PaperJam()
             if self.s.offline_after is not None and n == self.s.offline_after:
                 raise exceptions.CheckDeviceOnlineError()
+            if self.s.hang_after is not None and n == self.s.hang_after:
+                import time
+
+                time.sleep(3600)  # until the parent kills the worker
             try:
                 path = before({"XResolution": dpi})
             except exceptions.CancelAll:
@@ -205,12 +211,15 @@ class SourceManager:
 
 
 def _from_environment() -> None:
-    """A worker process imports this module afresh: SOHOA_FAKE_TWAIN="name:sheets,..." fills it."""
+    """A worker process imports this module afresh: SOHOA_FAKE_TWAIN="name:sheets[:hang_after],..." fills it."""
     spec = os.environ.get("SOHOA_FAKE_TWAIN")
     if spec:
         for item in spec.split(","):
-            name, _, sheets = item.partition(":")
-            SourceManager.scanners.append(FakeScanner(name=name, sheets=int(sheets or 0)))
+            name, sheets, *hang = item.split(":")
+            hang_after = int(hang[0]) if hang else None
+            SourceManager.scanners.append(
+                FakeScanner(name=name, sheets=int(sheets or 0), hang_after=hang_after)
+            )
 
 
 _from_environment()

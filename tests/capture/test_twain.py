@@ -266,3 +266,21 @@ def test_killed_worker_mid_scan_keeps_pages(worker_driver: TwainDriver, tmp_path
         worker_driver.scan("twain:Worker Scanner", ScanSettings(source="adf"), tmp_path, on_page=on_page)
     assert len(info.value.pages) >= 1 and "bị dừng" in info.value.message("vi")
     assert worker_driver.list_devices()  # restarted
+
+
+def test_a_hung_source_leaves_its_stack_in_the_fault_log(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sohoa_home: Path
+) -> None:
+    """Windows has no SIGUSR1: the worker's own watchdog writes where it hangs before the kill."""
+    from sohoa.capture.errors import ScannerNotRespondingError
+
+    monkeypatch.setenv("SOHOA_FAKE_TWAIN", "Stuck Scanner:5:2")
+    driver = TwainDriver(twain_module="tests.capture.fake_twain", timeout_s=3)
+    try:
+        with pytest.raises(ScannerNotRespondingError) as info:
+            driver.scan("twain:Stuck Scanner", ScanSettings(source="adf"), tmp_path)
+    finally:
+        driver.close()
+    assert [p.index for p in info.value.pages] == [1, 2]
+    log = (sohoa_home / "data" / "logs" / "twain-worker-faults.log").read_text()
+    assert "Timeout (" in log and "acquire_file" in log  # the watchdog's dump, in the source's call

@@ -20,6 +20,7 @@ from tests.windows.conftest import IN_WINE
 
 pytestmark = [
     pytest.mark.windows,
+    pytest.mark.timeout(1200),  # Wine under load: the install alone may take minutes
     pytest.mark.skipif(IN_WINE or not os.environ.get("SOHOA_SETUP"), reason="Linux side; needs SOHOA_SETUP"),
 ]
 PROJECT = Path(__file__).resolve().parents[2]
@@ -107,11 +108,28 @@ def test_version(installed: dict[str, str]) -> None:
     assert out.returncode == 0 and f"sohoa {__version__}" in out.stdout
 
 
-def test_doctor_reports_without_a_traceback(installed: dict[str, str]) -> None:
+def test_doctor_checks_windows_things_in_vietnamese(installed: dict[str, str]) -> None:
+    """The Windows doctor: TWAIN (the prefix has Wine's DSM and sane.ds), the Windows Tesseract,
+    the bundled language data and fonts; Vietnamese, and no Debian advice (apt, SANE, chmod)."""
     out = _run(installed, "doctor")
     text = out.stdout + out.stderr
-    assert "Traceback" not in text and "Tesseract" in text, text[-3000:]
     (PROJECT / "build" / "windows" / "doctor.txt").write_text(text)
+    assert "Traceback" not in text, text[-3000:]
+    assert "apt" not in text and "SANE" not in text and "chmod" not in text and "0o777" not in text, text
+    lines = {
+        line.split("]", 1)[-1].split(":", 1)[0].strip(): line for line in text.splitlines() if "]" in line
+    }
+    assert "[   có] Máy quét TWAIN" in lines["Máy quét TWAIN"] and "test:0" in lines["Máy quét TWAIN"], text
+    assert "[   có]" in lines["Dữ liệu tiếng Việt của Tesseract (vie)"], text
+    assert (
+        "[   có]" in lines["Phông chữ đủ dấu tiếng Việt"]
+        and "sohoa\\core\\fonts" in lines["Phông chữ đủ dấu tiếng Việt"]
+    )
+    assert "[   có]" in lines["Kho dữ liệu cục bộ"], text
+    tesseract = lines["Tesseract OCR"]
+    if not _c(TESSERACT_DIR + r"\tesseract.exe").is_file():  # none can be had here: named where it looked
+        assert "THIẾU" in tesseract and TESSERACT_DIR in tesseract and "UB Mannheim" in tesseract, text
+        assert out.returncode == 4
 
 
 def test_process_a_vietnamese_page(installed: dict[str, str], tmp_path: Path) -> None:
@@ -128,24 +146,20 @@ def test_process_a_vietnamese_page(installed: dict[str, str], tmp_path: Path) ->
     assert "Traceback" not in text, text[-3000:]
     if _c(TESSERACT_DIR + r"\tesseract.exe").is_file():
         assert out.returncode == 0 and out_pdf.is_file()
-    else:
-        assert out.returncode != 0 and "Tesseract" in text and not out_pdf.exists()
+    else:  # the Windows advice, in Vietnamese (the app's default language), never apt
+        assert out.returncode == 4 and "Tesseract" in text and not out_pdf.exists()
+        assert "UB Mannheim" in text and "apt" not in text, text
 
 
 def test_gui_screenshot_under_xvfb(installed: dict[str, str]) -> None:
-    """Qt's native Windows platform under Wine's X11 driver on Xvfb first; if it gives no picture
-    in 4 minutes (seen here under load), Qt's offscreen platform with the Noto fonts."""
+    """Qt's native Windows platform under Wine's X11 driver on Xvfb: the app's own window.
+
+    (Until Wine's missing WcsCreateIccProfile was kept out of the way, see test-windows.sh, Qt
+    crashed here under load and Wine's debugger then held the process: the test timed out.)"""
     target = PROJECT / "build" / "windows" / "windows-wine-counter.png"
     target.unlink(missing_ok=True)
     args = ("gui", "--screenshot", "Z:" + str(target).replace("/", "\\"), "--view", "counter")
-    try:
-        out = _run(installed, *args, timeout=240)
-    except subprocess.TimeoutExpired:
-        subprocess.run(["wineserver", "-k"], env=installed, timeout=60, check=False)
-        offscreen = dict(
-            installed, QT_QPA_PLATFORM="offscreen", QT_QPA_FONTDIR=r"Z:\usr\share\fonts\truetype\noto"
-        )
-        out = _run(offscreen, *args, timeout=600)
+    out = _run(installed, *args, timeout=600)
     assert out.returncode == 0 and target.is_file(), (out.stdout + out.stderr)[-3000:]
     from PIL import Image
 

@@ -81,3 +81,24 @@ def test_atomic_output_replaces_a_file_on_windows(tmp_path: Path) -> None:
     with atomic_output(target) as tmp:
         Path(tmp).write_bytes(b"new")
     assert target.read_bytes() == b"new" and sorted(p.name for p in tmp_path.iterdir()) == ["page-001.png"]
+
+
+def test_doctor_checks_the_windows_parts_with_windows_advice(
+    sane_unix_dir: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The doctor on win32 from the source tree: TWAIN through the worker and the real DSM, the
+    store without POSIX modes, and no Debian advice anywhere (the installed app: test_installer)."""
+    from sohoa.cli.doctor_checks import run_checks
+    from sohoa.core.windows_install import DEFAULT_TESSERACT_DIR
+
+    monkeypatch.setenv("ProgramFiles", str(tmp_path))  # no Tesseract here: named where it looked
+    by_name = {r.name: r for r in run_checks()}
+    assert "Thư viện máy quét SANE" not in by_name
+    twain = by_name["Máy quét TWAIN"]
+    assert twain.ok and "test:0" in twain.detail
+    assert by_name["Kho dữ liệu cục bộ"].ok and "ACL" in by_name["Kho dữ liệu cục bộ"].detail
+    text = " ".join(f"{r.detail} {r.fix}" for r in by_name.values())
+    assert "apt" not in text and "chmod" not in text and "0o777" not in text, text
+    tesseract = by_name["Tesseract OCR"]
+    if not tesseract.ok:
+        assert str(tmp_path) in tesseract.detail and DEFAULT_TESSERACT_DIR in tesseract.fix
