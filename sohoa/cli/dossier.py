@@ -266,7 +266,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _dates(doc: dict[str, Any]) -> str:
-    """", issued 15/03/2019, valid until 15/03/2024" for ``show``; empty when neither is known."""
+    """The dates part of a ``show`` line (", issued 15/03/2019, valid until ..."); empty when none is known."""
     parts = [
         tr(text, day=date.fromisoformat(doc[key]).strftime("%d/%m/%Y"))
         for key, text in (("issue_date", ISSUED), ("valid_until", VALID_UNTIL))

@@ -25,7 +25,16 @@ from sohoa.signing.softhsm import SoftHsmToken, create_token
 
 PROJECT = Path(__file__).resolve().parents[2]
 OWNER = "001099054321"
-NEW = ["--procedure", "1.001757", "--owner-type", "person", "--owner-id", OWNER, "--owner-name", "Trần Thị Bình"]
+NEW = [
+    "--procedure",
+    "1.001757",
+    "--owner-type",
+    "person",
+    "--owner-id",
+    OWNER,
+    "--owner-name",
+    "Trần Thị Bình",
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +70,9 @@ def env(sohoa_home: Path, token: SoftHsmToken, server: RunningServer) -> dict[st
     }
 
 
-def sohoa(env: dict[str, str], *args: str, ok: bool = True, lang: str = "en") -> subprocess.CompletedProcess[str]:
+def sohoa(
+    env: dict[str, str], *args: str, ok: bool = True, lang: str = "en"
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
         [sys.executable, "-m", "sohoa", "--lang", lang, *args],
         env=env,
@@ -120,7 +131,12 @@ def test_old_results_from_the_command_line_reach_the_repository_with_code_and_da
         "2024-03-15",
         True,
     )
-    assert (bare["MaHoSo"], bare["NgayCap"], bare["ThoiHanHieuLuc"], bare["legacy"]) == ("", "2018-07-02", "", True)
+    assert (bare["MaHoSo"], bare["NgayCap"], bare["ThoiHanHieuLuc"], bare["legacy"]) == (
+        "",
+        "2018-07-02",
+        "",
+        True,
+    )
 
     shown = as_json(sohoa(env, "dossier", "show", made["id"], "--json"))
     assert shown["legacy"] is True
@@ -137,14 +153,27 @@ def test_old_results_from_the_command_line_reach_the_repository_with_code_and_da
         (["--issue-date", "31/02/2019"], "không phải ngày có thật", "is not a real day"),
         (["--issue-date", "2019/03/15"], "không đúng dạng ngày", "is not a date"),
         (["--valid-until", "15-03-19"], "không đúng dạng ngày", "is not a date"),
-        (["--issue-date", "15/03/2019", "--valid-until", "14/03/2019"], "trước --issue-date", "is before --issue-date"),
+        (
+            ["--issue-date", "15/03/2019", "--valid-until", "14/03/2019"],
+            "trước --issue-date",
+            "is before --issue-date",
+        ),
     ],
 )
 def test_a_wrong_date_is_one_clear_line_exit_10_and_leaves_nothing_behind(
     env: dict[str, str], sohoa_home: Path, tmp_path: Path, options: list[str], vi: str, en: str
 ) -> None:
     dossier = sohoa(env, "dossier", "new", "--legacy", "--code", "7/GP", *NEW).stdout.split()[-1]
-    add = ["dossier", "add", dossier, str(page(tmp_path)), "--kind", "result", "--result-code", "KQ.G07.000124"]
+    add = [
+        "dossier",
+        "add",
+        dossier,
+        str(page(tmp_path)),
+        "--kind",
+        "result",
+        "--result-code",
+        "KQ.G07.000124",
+    ]
     for lang, words in (("vi", vi), ("en", en)):
         proc = sohoa(env, *add, *options, ok=False, lang=lang)
         assert proc.returncode == 10, proc.stderr
