@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # assigned, never empty: an empty value aborts Python
+# Every test process has one Qt platform: offscreen, on the commonest office-laptop screen (1366x768).
+# The QApplication is a process-wide singleton made by the first test that needs it, so the screen
+# must not depend on which test module was imported last: it is set here, the one place, and set
+# again once collection is over (a module's own assignment at import cannot change it).
+QT_PLATFORM = f"offscreen:configfile={Path(__file__).resolve().parent / 'ui' / 'screens' / '1366x768@1.json'}"
+os.environ["QT_QPA_PLATFORM"] = QT_PLATFORM  # assigned, never empty: an empty value aborts Python
 os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    os.environ["QT_QPA_PLATFORM"] = QT_PLATFORM
 
 
 def _find_corpus() -> Path:

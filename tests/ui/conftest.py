@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 SCREENS = Path(__file__).resolve().parent / "screens"
-# the commonest office-laptop screen: every UI test runs on a 1366x768 offscreen screen
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1366x768@1.json'}"
+# every UI test runs on a 1366x768 offscreen screen: tests/conftest.py sets it for the whole run
 
 
 @pytest.fixture
