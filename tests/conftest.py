@@ -172,8 +172,21 @@ def _report(left: dict[int, str], where: str) -> None:
     pytest.fail(f"processes outlived {where} (killed now): {lines}", pytrace=False)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
+class _FixtureOwnership:
+    """A plugin, not a conftest hook: pytest calls a conftest's hooks only for nodes inside its
+    folder, and a session-scoped fixture's node is the session (the rootdir, above tests/), so as
+    a conftest hook this never saw those fixtures and what they owned was never checked."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):  # type: ignore[no-untyped-def]
+        yield from _own_processes(fixturedef)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_FixtureOwnership(), "sohoa-fixture-ownership")
+
+
+def _own_processes(fixturedef):  # type: ignore[no-untyped-def]
     """A wider-scoped fixture owns what it starts, and what tests using it leave running, until
     it is torn down; then whatever of that is still alive fails the run."""
     if fixturedef.scope == "function" or not os.path.isdir("/proc"):

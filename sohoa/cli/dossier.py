@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--owner-type", required=True, choices=["person", "organisation"])
     n.add_argument("--owner-id", required=True, help="citizen ID number or tax code")
     n.add_argument("--owner-name", required=True)
-    n.add_argument("--received", help=f"date received ({DATE_HELP}; default today)")
+    n.add_argument("--received", metavar="DATE", help=f"date received ({DATE_HELP}; default today)")
     n.add_argument("--json", action="store_true", help="print a JSON object")
     n.set_defaults(func=run_new)
 
@@ -92,9 +92,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--title", default="")
     a.add_argument("--result-code", default="")
     a.add_argument("--component-code", default="")
-    a.add_argument("--issue-date", help=f"the day the result was issued, NgayCap ({DATE_HELP})")
     a.add_argument(
-        "--valid-until", help=f"the last day it is valid, ThoiHanHieuLuc ({DATE_HELP}); leave out: no limit"
+        "--issue-date", metavar="DATE", help=f"the day the result was issued, NgayCap ({DATE_HELP})"
+    )
+    a.add_argument(
+        "--valid-until",
+        metavar="DATE",
+        help=f"the last day it is valid, ThoiHanHieuLuc ({DATE_HELP}); leave out: no limit",
     )
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=run_add)
@@ -122,8 +126,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--pin-env", metavar="VAR", help="read the token PIN from this environment variable")
     p.add_argument("--procedure", default="", help="only this procedure code")
-    p.add_argument("--from", dest="start", help=f"digitized on or after ({DATE_HELP})")
-    p.add_argument("--to", dest="end", help=f"digitized on or before ({DATE_HELP})")
+    p.add_argument("--from", dest="start", metavar="DATE", help=f"digitized on or after ({DATE_HELP})")
+    p.add_argument("--to", dest="end", metavar="DATE", help=f"digitized on or before ({DATE_HELP})")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_sign_pending)
 
