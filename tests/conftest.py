@@ -7,8 +7,17 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # assigned, never empty: an empty value aborts Python
+# Every test process has one Qt platform: offscreen, on the commonest office-laptop screen (1366x768).
+# The QApplication is a process-wide singleton made by the first test that needs it, so the screen
+# must not depend on which test module was imported last: it is set here, the one place, and set
+# again once collection is over (a module's own assignment at import cannot change it).
+QT_PLATFORM = f"offscreen:configfile={Path(__file__).resolve().parent / 'ui' / 'screens' / '1366x768@1.json'}"
+os.environ["QT_QPA_PLATFORM"] = QT_PLATFORM  # assigned, never empty: an empty value aborts Python
 os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    os.environ["QT_QPA_PLATFORM"] = QT_PLATFORM
 
 
 def _find_corpus() -> Path:
@@ -163,8 +172,21 @@ def _report(left: dict[int, str], where: str) -> None:
     pytest.fail(f"processes outlived {where} (killed now): {lines}", pytrace=False)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_fixture_setup(fixturedef, request):  # type: ignore[no-untyped-def]
+class _FixtureOwnership:
+    """A plugin, not a conftest hook: pytest calls a conftest's hooks only for nodes inside its
+    folder, and a session-scoped fixture's node is the session (the rootdir, above tests/), so as
+    a conftest hook this never saw those fixtures and what they owned was never checked."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):  # type: ignore[no-untyped-def]
+        yield from _own_processes(fixturedef)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_FixtureOwnership(), "sohoa-fixture-ownership")
+
+
+def _own_processes(fixturedef):  # type: ignore[no-untyped-def]
     """A wider-scoped fixture owns what it starts, and what tests using it leave running, until
     it is torn down; then whatever of that is still alive fails the run."""
     if fixturedef.scope == "function" or not os.path.isdir("/proc"):

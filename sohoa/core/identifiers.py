@@ -191,6 +191,41 @@ def validate_legacy_code(value: str) -> str:
     return v
 
 
+_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_day(value: str, vi_name: str = "Ngày", en_name: str = "The date") -> date:
+    """A typed day: dd/mm/yyyy as a clerk writes it (also dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd.
+
+    ``vi_name``/``en_name`` name the field in the message ("Ngày cấp", "--issue-date").
+    """
+    v = value.strip()
+    m = _DAY.fullmatch(v)
+    iso = _ISO_DAY.fullmatch(v)
+    if not (m or iso):
+        raise _invalid(
+            "{vi_name} '{value}' không đúng dạng ngày; hãy gõ ngày/tháng/năm, ví dụ 15/03/2019 (hoặc 2019-03-15)",
+            "{en_name} '{value}' is not a date; type day/month/year, e.g. 15/03/2019 (or 2019-03-15)",
+            vi_name=vi_name,
+            en_name=en_name,
+            value=value,
+        )
+    day, month, year = (int(m[1]), int(m[2]), int(m[3])) if m else (int(iso[3]), int(iso[2]), int(iso[1]))  # type: ignore[index]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _invalid(
+            "{vi_name} '{value}' không phải ngày có thật (ngày {day}, tháng {month}); hãy kiểm tra lại trên giấy",
+            "{en_name} '{value}' is not a real day (day {day}, month {month}); check it on the paper",
+            vi_name=vi_name,
+            en_name=en_name,
+            value=value,
+            day=day,
+            month=month,
+        ) from None
+
+
 def validate_result_code(value: str, profile: ProvinceProfile | None = None) -> str:
     return _by_profile(value, "result_code", profile or load_profile(), "Mã kết quả", "result code")
 

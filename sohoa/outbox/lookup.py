@@ -12,7 +12,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class RemoteDocument:
     page_count: int
     signer: str
     stored_at: str
+    issue_date: str = ""  # NgayCap (ISO) when the repository says, else ""
+    valid_until: str = ""  # ThoiHanHieuLuc (ISO); "": no limit or not said
 
     @classmethod
     def from_api(cls, doc: dict[str, Any]) -> RemoteDocument:
@@ -76,7 +78,17 @@ class RemoteDocument:
             page_count=int(m.get("page_count", 0)),
             signer=m.get("signer", ""),
             stored_at=datetime.fromtimestamp(doc["created_at"], UTC).isoformat(timespec="seconds"),
+            issue_date=_day(m.get("NgayCap")),
+            valid_until=_day(m.get("ThoiHanHieuLuc")),
         )
+
+
+def _day(value: object) -> str:
+    """An ISO day from the repository, or "" (not given, or not a day: never shown as one)."""
+    try:
+        return date.fromisoformat(str(value)).isoformat() if value else ""
+    except ValueError:
+        return ""
 
 
 def _owner_type(owner_id: str) -> str:

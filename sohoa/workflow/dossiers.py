@@ -45,8 +45,13 @@ def new_dossier(
     owner_name: str,
     procedure_name: str = "",
     received: date | None = None,
+    legacy: bool = False,
 ) -> Dossier:
-    """Validate (province profile) and save a new, empty dossier."""
+    """Validate (province profile) and save a new, empty dossier.
+
+    ``legacy``: a backlog result's dossier, as the backlog screen makes it: ``code`` is the paper's
+    own numbering, or empty, and the register counts it as backlog, not as a dossier received.
+    """
     dossier = Dossier(
         code=code,
         procedure_code=procedure_code,
@@ -55,9 +60,11 @@ def new_dossier(
         owner_id=owner_id,
         owner_name=owner_name,
         received_date=received or date.today(),
+        legacy=legacy,
     ).validated(ws.profile)
     ws.store.save_dossier(dossier)
-    register.record_received(ws.store, dossier, profile=ws.profile)  # counted even if nothing is scanned
+    channel = register.BACKLOG if legacy else register.COUNTER
+    register.record_received(ws.store, dossier, profile=ws.profile, channel=channel)  # even with no scan
     return dossier
 
 
@@ -76,12 +83,16 @@ def add_document(
     title: str = "",
     result_code: str = "",
     component_code: str = "",
+    issue_date: date | None = None,
+    valid_until: date | None = None,
     progress: Progress | None = None,
 ) -> DocumentRecord:
     """Add one document made of ``files`` (images or PDFs, every page in order) to a saved dossier.
 
     The pages are copied into the dossier's own page folder first, so the document never depends
-    on files outside the app's data folder.
+    on files outside the app's data folder. The fields are checked before any page is copied, so
+    a refused document leaves nothing behind. ``issue_date``/``valid_until`` go to the repository
+    as NgayCap/ThoiHanHieuLuc (``None``: not known / no time limit).
     """
     from sohoa.capture.importer import import_files
 
@@ -89,7 +100,16 @@ def add_document(
     if not files:
         raise InputError(path="-", detail="no file given")
     kind = KIND_NAMES.get(str(kind)) or DocumentKind(kind)
-    doc = Document(kind=kind, title=title, result_code=result_code, component_code=component_code)
+    doc = Document(
+        kind=kind,
+        title=title,
+        result_code=result_code,
+        component_code=component_code,
+        issue_date=issue_date,
+        valid_until=valid_until,
+    )
+    dossier.documents.append(doc)
+    dossier.validated(ws.profile)  # before the copy: a wrong code or date leaves no pages behind
     folder = ws.store.page_dir(dossier_id) / doc.id
     try:
         scanned = import_files([Path(f) for f in files], folder, cancel=progress)
@@ -97,8 +117,6 @@ def add_document(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     doc.pages = [Page(file=p.path, dpi=p.dpi) for p in scanned]
-    dossier.documents.append(doc)
-    dossier.validated(ws.profile)
     ws.store.save_dossier(dossier)
     return ws.store.document(doc.id)
 
@@ -119,6 +137,8 @@ def show(ws: Workspace, dossier_id: str) -> dict[str, Any]:
         entry = records[doc.id].to_json()
         entry["kind"] = kind_name(doc.kind)
         entry["component_code"] = doc.component_code
+        entry["issue_date"] = doc.issue_date.isoformat() if doc.issue_date else None
+        entry["valid_until"] = doc.valid_until.isoformat() if doc.valid_until else None
         documents.append(entry)
     return {
         "id": dossier.id,
@@ -129,5 +149,6 @@ def show(ws: Workspace, dossier_id: str) -> dict[str, Any]:
         "owner_id": dossier.owner_id,
         "owner_name": dossier.owner_name,
         "received": dossier.received_date.isoformat(),
+        "legacy": dossier.legacy,
         "documents": documents,
     }

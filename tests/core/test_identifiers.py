@@ -11,6 +11,7 @@ from sohoa.core.errors import ValidationError
 from sohoa.core.identifiers import (
     mask_id,
     normalize_text,
+    parse_day,
     validate_component_code,
     validate_dossier_code,
     validate_owner_id,
@@ -139,3 +140,36 @@ def test_normalize_text_nfc_and_spaces() -> None:
     nfd = "Nguye\u0302\u0303n  Va\u0306n\u00a0An "
     assert normalize_text(nfd) == "Nguyễn Văn An"
     assert mask_id("001099012345") == "********2345"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("15/03/2019", date(2019, 3, 15)),
+        (" 2/7/2018 ", date(2018, 7, 2)),
+        ("02.07.2018", date(2018, 7, 2)),
+        ("29-02-2024", date(2024, 2, 29)),
+        ("2019-03-15", date(2019, 3, 15)),
+    ],
+)
+def test_a_typed_day_is_read_as_on_paper_or_iso(typed: str, day: date) -> None:
+    assert parse_day(typed) == day
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("31/02/2019", "không phải ngày có thật"),
+        ("29/02/2023", "không phải ngày có thật"),
+        ("2019-13-01", "không phải ngày có thật"),
+        ("03/15/2019x", "không đúng dạng ngày"),
+        ("2019/03/15", "không đúng dạng ngày"),
+        ("15/03/19", "không đúng dạng ngày"),
+        ("", "không đúng dạng ngày"),
+    ],
+)
+def test_a_wrong_day_says_which_field_and_how_to_type_it(typed: str, words: str) -> None:
+    with pytest.raises(ValidationError) as e:
+        parse_day(typed, "Ngày cấp", "The issue date")
+    assert words in e.value.message("vi") and e.value.message("vi").startswith("Ngày cấp")
+    assert e.value.message("en").startswith("The issue date")

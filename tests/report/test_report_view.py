@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
 @pytest.fixture

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 SCREENS = Path(__file__).resolve().parent / "screens"
-# the commonest office-laptop screen: every UI test runs on a 1366x768 offscreen screen
-os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1366x768@1.json'}"
+# every UI test runs on a 1366x768 offscreen screen: tests/conftest.py sets it for the whole run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _page_helper_ends_with_the_app(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The page-info helper process serves the whole app (a process-wide singleton, as in the app):
+    it ends with the QApplication, before the orphan check of the session's fixtures runs."""
+    yield
+    from sohoa.gui.services import page_worker
+
+    page_worker.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -145,6 +145,36 @@ def test_wizard_shows_token_drivers_by_vendor_and_fills_in_the_token_found(
     assert "SoHoa Quay 7" in wizard.results["signing"].text()
 
 
+def test_settings_list_token_drivers_by_vendor_as_the_wizard_does(ctx, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from sohoa.core.config import load_config, save_setting
+    from sohoa.gui.views.settings import SettingsView
+    from sohoa.gui.views.wizard import FirstRunWizard
+    from sohoa.signing.softhsm import create_token
+
+    token = create_token(tmp_path / "token", label="SoHoa Quay 8")
+    token.activate()
+    ctx.config = save_setting(ctx.config, "signing.pkcs11_module", str(token.module))
+    view = SettingsView(ctx)
+    qtbot.addWidget(view)
+    box = view.fields["signing.pkcs11_module"].widget
+    texts = [box.itemText(i) for i in range(box.count())]
+    assert texts and not any("/" in t or " - " in t for t in texts), texts  # vendors, not "Vendor - path"
+    assert len(texts) == len(set(texts))
+    assert box.currentData() == str(token.module)  # the configured driver is the one shown
+    assert "SoftHSM" in box.currentText() and "thử nghiệm" in box.currentText()  # the wizard's words
+    assert box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole) == str(token.module)
+    assert box.toolTip() == str(token.module)  # the path on hover, on the closed box too
+    assert view.fields["signing.cert_id"].widget.toolTip()  # a field's own help outlives the lock check
+    wizard = FirstRunWizard(ctx.paths)
+    qtbot.addWidget(wizard)
+    shown = wizard.fields_["signing.pkcs11_module"]
+    assert shown.itemText(shown.findData(str(token.module))) == box.currentText()  # one helper, one wording
+    assert view.save()
+    assert load_config().settings.signing.pkcs11_module == str(
+        token.module
+    )  # the path is saved, not the name
+
+
 def test_wizard_has_the_training_switch_and_an_introduction(ctx, qtbot) -> None:  # type: ignore[no-untyped-def]
     from sohoa.core.config import load_config
     from sohoa.gui.views.wizard import FirstRunWizard

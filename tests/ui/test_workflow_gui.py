@@ -201,7 +201,23 @@ def test_an_uncaught_exception_shows_a_vietnamese_box_and_is_logged(app, qtbot, 
             box.close()
 
 
-def test_the_preview_helper_loads_neither_the_pipeline_nor_the_gui(tmp_path: Path) -> None:
+@pytest.fixture
+def fresh_helper() -> Iterator[None]:
+    """A page-info helper of this test's own: not one an earlier test warmed up, and not left running.
+
+    The helper is a process-wide singleton started on first use; a test that starts it must end
+    it, or it outlives the test (the orphan check), and what it loaded must not depend on the order.
+    """
+    from sohoa.gui.services import page_worker
+
+    page_worker.shutdown(wait=True)
+    yield
+    page_worker.shutdown(wait=True)
+
+
+def test_the_preview_helper_loads_neither_the_pipeline_nor_the_gui(
+    tmp_path: Path, fresh_helper: None
+) -> None:
     from PIL import Image
 
     from sohoa.gui.services import page_worker

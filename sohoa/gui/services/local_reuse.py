@@ -19,7 +19,7 @@ from typing import Any
 from sohoa.core.errors import MissingDependencyError, OutputError
 from sohoa.core.i18n import Text
 from sohoa.gui.services.base import AppContext
-from sohoa.workflow.reuse import ReuseHit
+from sohoa.workflow.reuse import ReuseHit, day_or_none
 
 log = logging.getLogger(__name__)
 LOCAL = "local:"
@@ -42,16 +42,18 @@ class PdfRendererMissing(MissingDependencyError):
 def local_documents(ctx: AppContext, owner_id: str) -> list[ReuseHit]:
     """The owner's documents made on this workstation that have a PDF (newest first)."""
     rows = ctx.store.conn.execute(
-        "SELECT d.id, d.title, d.result_code, d.kind, d.pdf_path, s.received_date, s.code "
+        "SELECT d.id, d.title, d.result_code, d.kind, d.pdf_path, s.received_date, s.code, "
+        "d.issue_date, d.valid_until "
         "FROM documents d JOIN dossiers s ON s.id = d.dossier_id "
         "WHERE s.owner_id = ? AND COALESCE(d.pdf_path, '') != '' ORDER BY s.created_at DESC",
         [owner_id.strip()],
     ).fetchall()
     hits = []
-    for doc_id, title, result_code, kind, pdf, received, code in rows:
+    for doc_id, title, result_code, kind, pdf, received, code, issued, until in rows:
         if not Path(pdf).is_file():
             continue
         hit = ReuseHit(LOCAL + doc_id, title, result_code or code, received or "", kind or "")
+        hit.issue_date, hit.valid_until = day_or_none(issued), day_or_none(until)
         hit.raw = {"pdf": pdf, "dossier_code": code}
         hits.append(hit)
     return hits

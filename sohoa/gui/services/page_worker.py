@@ -44,12 +44,13 @@ def warm_up() -> None:
     _executor().submit(jobs.warm)
 
 
-def shutdown() -> None:
+def shutdown(wait: bool = False) -> None:
+    """Stop the helper (the next use starts a new one); ``wait``: until its process has ended."""
     global _pool
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-            _pool = None
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def page_info(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -619,11 +619,16 @@ class CounterView(QWidget):
                     else self.tr("Nothing on this workstation for this ID number.")
                 )
             for hit in hits:
-                item = QListWidgetItem(f"{hit.title} · {hit.result_code} · {hit.issued}")
+                line = " · ".join(p for p in (hit.title, hit.result_code, hit.dates()) if p)
+                item = QListWidgetItem(line)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)  # Space or a click ticks it: attach
+                if hit.expired():  # still attachable (some procedures take it), but never unnoticed
+                    item.setForeground(QColor("#b3261e"))  # the app's error red
+                    item.setIcon(self.style().standardIcon(self.style().StandardPixmap.SP_MessageBoxWarning))
                 item.setToolTip(
-                    f"{hit.title} · {hit.result_code} · {hit.issued}\n"
+                    line
+                    + "\n"
                     + self.tr("Tick to attach this document to the dossier instead of scanning it")
                 )
                 item.setData(Qt.ItemDataRole.UserRole, hit)

@@ -31,6 +31,7 @@ from sohoa.core.errors import SoHoaError
 from sohoa.core.i18n import Text, tr
 from sohoa.core.province import bundled_profiles
 from sohoa.gui import services
+from sohoa.gui.token_drivers import fill_driver_box, installed_drivers
 from sohoa.gui.widgets import ask, error_text, message_label, shortcut
 from sohoa.gui.workers import run_task
 from sohoa.signing.trust import TIMESTAMP_SERVICES
@@ -47,13 +48,6 @@ TRUST_FOLDER = Text(
     vi="Quản trị viên thêm hoặc thay chứng thư gốc trong thư mục: {folder}",
     en="An administrator adds or replaces anchors in the folder: {folder}",
 )
-
-
-def token_modules_by_vendor() -> list[tuple[str, str]]:
-    """(path, "Vendor - path") for every token driver installed here: clerks know the vendor's name."""
-    from sohoa.signing.modules import vendors_installed
-
-    return [(str(path), f"{vendor} - {path}") for vendor, path in vendors_installed()]
 
 
 def province_choices() -> list[tuple[str, str]]:
@@ -179,7 +173,7 @@ class SettingsView(QWidget):
                 (
                     "signing.pkcs11_module",
                     self.tr("Token driver (PKCS#11 module)"),
-                    self._combo(token_modules_by_vendor(), editable=True),
+                    self._driver_box(),
                 ),
                 ("signing.token_label", self.tr("Token"), QLineEdit()),
                 ("signing.cert_id", self.tr("Which certificate"), QLineEdit()),
@@ -250,6 +244,13 @@ class SettingsView(QWidget):
             box.addItem(label, value)
         return box
 
+    def _driver_box(self) -> QComboBox:
+        """Token drivers by vendor name, as the wizard lists them; the path on hover."""
+        box = QComboBox()
+        box.setEditable(True)  # an administrator may still type a driver's path
+        fill_driver_box(box, installed_drivers(self.ctx.settings.signing.pkcs11_module))
+        return box
+
     def _spin(self, low: int, high: int) -> QSpinBox:
         box = QSpinBox()
         box.setRange(low, high)
@@ -317,7 +318,10 @@ class SettingsView(QWidget):
             locked = self.ctx.config.is_locked(key)
             f.widget.setEnabled(not locked)
             f.widget.setProperty("locked", locked)
-            f.widget.setToolTip(self.tr("Locked by the administrator") if locked else "")
+            if f.widget.property("hint") is None:  # the field's own help, kept across reloads
+                f.widget.setProperty("hint", f.widget.toolTip())
+            hint = str(f.widget.property("hint") or "")
+            f.widget.setToolTip(self.tr("Locked by the administrator") if locked else hint)
             label = f.widget.parentWidget().layout().labelForField(f.widget)  # type: ignore[union-attr]
             if isinstance(label, QLabel):
                 label.setText(f.label + (" " + self.tr("(locked)") if locked else ""))

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,22 +19,11 @@ from PySide6.QtWidgets import (
 
 from sohoa.core.config import LoadedConfig, load_config, save_setting
 from sohoa.core.errors import SoHoaError
-from sohoa.core.i18n import Text, tr
 from sohoa.core.paths import AppPaths
 from sohoa.gui import services
+from sohoa.gui.token_drivers import fill_driver_box
 from sohoa.gui.widgets import ask, error_text, message_label
 from sohoa.gui.workers import run_task
-
-# the driver list's few English descriptions (sohoa.signing.modules), in the clerk's language
-VENDOR_WORDS = {
-    "SoftHSM2 (tests, demo)": Text(vi="SoftHSM2 (thử nghiệm, trình diễn)", en="SoftHSM2 (tests, demo)"),
-    "OpenSC (ePass2003 and most CA tokens)": Text(
-        vi="OpenSC (ePass2003 và phần lớn token của các CA)", en="OpenSC (ePass2003 and most CA tokens)"
-    ),
-    "FPT-CA (fptca-4.0 package, 32-bit)": Text(
-        vi="FPT-CA (gói fptca-4.0, 32-bit)", en="FPT-CA (fptca-4.0 package, 32-bit)"
-    ),
-}
 
 
 class FirstRunWizard(QWizard):
@@ -95,22 +81,7 @@ class FirstRunWizard(QWizard):
         )
         module = QComboBox()
         module.setEditable(True)
-        from sohoa.signing.modules import vendor_of
-
-        modules, seen = [], set()
-        for m in services.known_token_modules():  # one line per driver, not per symlink to it
-            real = os.path.realpath(m)
-            if real not in seen:
-                seen.add(real)
-                modules.append(m)
-        vendors = [tr(VENDOR_WORDS[v]) if v in VENDOR_WORDS else v for v in map(vendor_of, modules)]
-        for m, vendor in zip(modules, vendors, strict=True):
-            # clerks know the CA, not the file: the file only tells apart two drivers of one vendor
-            text = vendor if vendor and vendors.count(vendor) == 1 else ""
-            if not text:
-                text = f"{vendor or self.tr('Other token driver')} ({Path(m).name})"
-            module.addItem(text, m)
-            module.setItemData(module.count() - 1, m, Qt.ItemDataRole.ToolTipRole)
+        fill_driver_box(module, services.known_token_modules())
         self._page(
             self.tr("Token"),
             [
