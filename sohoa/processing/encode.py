@@ -21,13 +21,14 @@ MIN_QUALITY = 35
 
 @dataclass(frozen=True)
 class EncodedImage:
-    kind: str  # "jpeg" or "g4"
+    kind: str  # "jpeg", "g4" or "jbig2" (a JBIG2 scan passed through)
     color_mode: ColorMode
     width: int
     height: int
     data: bytes
     black_is_1: bool = False  # G4 only
     scale: int = 1  # image pixels per page pixel (G4 text is kept at twice the scan resolution)
+    globals: bytes = b""  # JBIG2 only: the shared symbol dictionary (JBIG2Globals), decoded
 
 
 def levels_lut(paper: float, ink: float, clip_white: float = 22.0) -> np.ndarray:

@@ -30,13 +30,14 @@ log = logging.getLogger(__name__)
 class PageResult:
     report: PageReport
     image_file: str = ""  # encoded image in the work folder
-    image_kind: str = ""  # "jpeg" or "g4"
+    image_kind: str = ""  # "jpeg", "g4" or "jbig2"
     width: int = 0
     height: int = 0
     black_is_1: bool = False
     image_scale: int = 1  # image pixels per page pixel
     words: list[Word] = field(default_factory=list)
     patches: list[tuple[int, int, str, int, int]] = field(default_factory=list)  # (x, y, jpeg file, w, h)
+    globals_file: str = ""  # a passed-through JBIG2 image's globals, in the work folder
 
 
 def ink_level(gray: np.ndarray) -> float:
@@ -92,7 +93,7 @@ class PreparedPage:
     voted: bool = False  # the orientation was decided (or checked) by the OCR vote
     text_like: bool = False
     char_px: float = 0.0
-    original: encode.EncodedImage | None = None  # the bilevel input's own G4 image
+    original: encode.EncodedImage | None = None  # the bilevel input's own G4 or JBIG2 image
     verify: bool = False  # the shape vote's turn must be confirmed by a good full read
 
 
@@ -321,9 +322,9 @@ def _process_page(
                 original
                 and not page.orientation
                 and abs(page.skew_deg) < 0.02
-                and len(original.data) <= len(image.data)
+                and len(original.data) + len(original.globals) <= len(image.data)
             ):
-                image = original  # an upright, straight G4 scan: its own image is the smallest
+                image = original  # an upright, straight G4/JBIG2 scan: its own image is the smallest
         words = ocr.scale_words(run.result(), 1 / scale) if run else []
         words = drop_mark_noise(words, result.color_boxes)
     except BaseException:
@@ -332,6 +333,10 @@ def _process_page(
         raise
     image_file = work / f"{name}.{image.kind}"
     image_file.write_bytes(image.data)
+    globals_file = ""
+    if image.globals:
+        globals_file = str(work / f"{name}.jbig2globals")
+        Path(globals_file).write_bytes(image.globals)
     patch_files = []
     for k, (x, y, patch) in enumerate(patches):
         patch_file = work / f"{name}.patch{k}.jpeg"
@@ -355,7 +360,7 @@ def _process_page(
         dpi=dpi,
         ocr_confidence=confidence,
         words=len(words),
-        image_bytes=len(image.data) + sum(len(p.data) for _, _, p in patches),
+        image_bytes=len(image.data) + len(image.globals) + sum(len(p.data) for _, _, p in patches),
         seconds=round(time.monotonic() - started, 2),
     )
     log.debug("page %s: %s", src.label, report)
@@ -369,6 +374,7 @@ def _process_page(
         image.scale,
         words,
         patch_files,
+        globals_file,
     )
     return result_page, page
 

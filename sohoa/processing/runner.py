@@ -112,8 +112,16 @@ def _run_pages(
 def _pdf_page(result: PageResult) -> PdfPage:
     mode = ColorMode(result.report.color_mode)
     data = Path(result.image_file).read_bytes()
+    globals_ = Path(result.globals_file).read_bytes() if result.globals_file else b""
     image = EncodedImage(
-        result.image_kind, mode, result.width, result.height, data, result.black_is_1, result.image_scale
+        result.image_kind,
+        mode,
+        result.width,
+        result.height,
+        data,
+        result.black_is_1,
+        result.image_scale,
+        globals_,
     )
     patches = [
         (x, y, EncodedImage("jpeg", ColorMode.COLOR, w, h, Path(f).read_bytes()))
