@@ -517,7 +517,7 @@ def main() -> int:
     bil += [
         (r, reports[m0].pages[i])
         for i, r in enumerate(rows)
-        if r.name in ("ccitt.pdf", "kcs.pdf", "epson.pdf")
+        if r.name in ("ccitt.pdf", "kcs.pdf", "epson.pdf", "jbig2.pdf")
     ]
     for r, p in bil:
         size_in = r.bilevel_input_bytes or _pdf_image_bytes(r.file)

@@ -233,8 +233,9 @@ def _reads_poorly(result: PageResult, options: ProcessOptions) -> bool:
 
 def process_page(src: PageSource, number: int, options: ProcessOptions, work: Path) -> PageResult:
     """Process one page. A page that then reads poorly, and whose turn no OCR vote has checked
-    yet, is voted on (all four turns of a text crop); when another turn clearly reads better
-    the page is processed again in that turn. A turned page that reads as no words in any
+    yet, is voted on (all four turns of a text crop); so is a low-resolution or DPI-less page
+    whose sure shape vote its full read does not confirm (``_reads_well``). When another turn
+    clearly reads better the page is processed again in that turn. A turned page that reads as no words in any
     turn is processed again as it lies: a page without text is never turned."""
     ocr.use_model(options.ocr_model)
     result, page = _process_page(src, number, options, work)
