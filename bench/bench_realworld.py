@@ -105,9 +105,11 @@ class Row:
     res: dict = field(default_factory=dict)
 
 
-def pdf_page_text(pdf: Path, n: int) -> str:
+def pdf_page_text(pdf: Path, n: int, raw: bool = False) -> str:
+    """pdftotext of page ``n``: in its reading order, or (``raw``) in the content stream's
+    order, which for an OCR layer is the OCR engine's own reading order."""
     out = subprocess.run(
-        ["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
+        ["pdftotext", *(["-raw"] if raw else []), "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -365,6 +367,10 @@ def main() -> int:
         for m in models[:1]:  # the baseline of the timed model (the others: our CER only)
             text, dt = baseline(img, work / f"base-{m}-{i:03d}", m)
             r.res[f"base_{m}"] = cer(r.truth, text) if r.truth else None
+            pdf = work / f"base-{m}-{i:03d}.pdf"
+            r.res[f"base_raw_{m}"] = (
+                cer(r.truth, pdf_page_text(pdf, 1, raw=True)) if r.truth and pdf.is_file() else None
+            )
             r.res[f"base_t_{m}"] = dt
         r.res["osd"] = osd(raster(r.file, work, r.res.get("page_index", 0) + 1))
         if r.want_skew is not None:
@@ -392,6 +398,11 @@ def main() -> int:
             )
             for m in models
         }
+        r.res["cer_raw"] = (
+            cer(r.truth, pdf_page_text(work / f"sohoa-{m0}.pdf", _out_index(reports[m0], n), raw=True))
+            if r.truth
+            else None
+        )
         r.res["anchor"] = (
             cer(r.truth, pdf_page_text(work / "anchor.pdf", n)) if r.truth and t_anchor else None
         )
@@ -494,6 +505,24 @@ def main() -> int:
             f"{np.mean([r.res[f'base_{m}'] for r in rows if r.res[f'base_{m}'] is not None]) * 100:.2f}%"
         )
         print(f"  pages > 0.2 pp worse than plain Tesseract ({m}): {worse_b or 'none'} [none]")
+        if m == m0:
+            worse_raw = [
+                f"{r.name} ({r.res['cer_raw'] * 100:.2f} vs {r.res[f'base_raw_{m}'] * 100:.2f})"
+                for r in rows
+                if r.res["cer_raw"] is not None
+                and r.res.get(f"base_raw_{m}") is not None
+                and r.res["cer_raw"] > r.res[f"base_raw_{m}"] + 0.002
+            ]
+            c300_raw = [
+                r.res["cer_raw"]
+                for r in rows
+                if r.kind == "synth" and _dpi(r) == 300 and r.res["cer_raw"] is not None
+            ]
+            print(
+                f"  in content order (pdftotext -raw, the OCR's own reading order): 300 dpi generated pages "
+                f"{np.mean(c300_raw) * 100:.2f}%; pages > 0.2 pp worse than plain Tesseract: "
+                f"{worse_raw or 'none'}"
+            )
         if t_anchor:
             print(f"  pages > 0.2 pp worse than OCRmyPDF: {worse_a or 'none'} [none]")
         groups: dict[str, list[float]] = {}

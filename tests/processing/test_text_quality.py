@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sohoa.core.fonts import find_font
 from sohoa.processing import ProcessOptions
 from sohoa.processing.ocr import Word
-from sohoa.processing.page import drop_mark_noise, process_page
+from sohoa.processing.page import drop_junk, drop_mark_noise, process_page
 from sohoa.processing.sources import list_pages
 from tests.processing.conftest import LINES, PAPER, draw_seal
 
@@ -33,6 +33,20 @@ def test_only_low_confidence_words_on_a_mark_are_dropped() -> None:
     kept = [w.text for w in drop_mark_noise(words, mark)]
     assert kept == ["CHỦ", "lập"]
     assert drop_mark_noise(words, []) == words
+
+
+def test_symbol_junk_at_near_zero_confidence_is_dropped() -> None:
+    """A signature on a gray page reads as symbol junk that no colour mark catches."""
+    words = [
+        _word("^^", 10, 10, 0.0),
+        _word("VyWx/,^", 10, 10, 0.0),
+        _word("Z5...", 10, 10, 3.0),
+        _word("A7", 10, 10, 18.0),  # letters and digits: kept, however poorly read
+        _word("pl", 10, 10, 29.0),
+        _word("-", 10, 10, 93.0),  # a confident dash of "Độc lập - Tự do": kept
+        _word("(1)", 10, 10, 45.0),
+    ]
+    assert [w.text for w in drop_junk(words)] == ["A7", "pl", "-", "(1)"]
 
 
 def _signed_letter(path: Path) -> Path:
