@@ -28,7 +28,7 @@ class EncodedImage:
     data: bytes
     black_is_1: bool = False  # G4 only
     scale: int = 1  # image pixels per page pixel (G4 text is kept at twice the scan resolution)
-    globals: bytes = b""  # JBIG2 only: the shared symbol dictionary (JBIG2Globals), decoded
+    globals: bytes = b""  # JBIG2 only: the shared symbol dictionary (JBIG2Globals), Flate-coded
 
 
 def levels_lut(paper: float, ink: float, clip_white: float = 22.0) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 
 import cv2
@@ -164,7 +165,7 @@ def _jbig2_original(image: pikepdf.Object, rotate: int) -> EncodedImage | None:
     parms = image.get("/DecodeParms")
     globals_ = b""
     if isinstance(parms, pikepdf.Dictionary) and "/JBIG2Globals" in parms:
-        globals_ = parms.JBIG2Globals.read_bytes()
+        globals_ = zlib.compress(parms.JBIG2Globals.read_bytes(), 9)
     w, h = int(image.Width), int(image.Height)
     return EncodedImage("jbig2", ColorMode.BW, w, h, image.read_raw_bytes(), globals=globals_)
 

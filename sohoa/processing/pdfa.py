@@ -56,7 +56,8 @@ def _image_xobject(pdf: pikepdf.Pdf, img: EncodedImage) -> pikepdf.Stream:
             Filter=pikepdf.Name.JBIG2Decode,
         )
         if img.globals:
-            stream.DecodeParms = pikepdf.Dictionary(JBIG2Globals=pikepdf.Stream(pdf, img.globals))
+            shared = pikepdf.Stream(pdf, img.globals, Filter=pikepdf.Name.FlateDecode)
+            stream.DecodeParms = pikepdf.Dictionary(JBIG2Globals=shared)
         return stream
     if img.kind == "g4":
         return pikepdf.Stream(
