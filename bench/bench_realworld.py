@@ -289,9 +289,24 @@ def run_ours(rows: list[Row], out: Path, model: str) -> tuple[float, object]:
     for r in rows:
         if r.kind == "synth" or r.res.get("page_index", 0) == 0:
             files.append(r.file)
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), _self_cpu()
     report = process_document(files, out, ProcessOptions(languages="vie", ocr_model=model))
+    report.bench_cpu = _self_cpu() - c0 + sum(p.cpu_seconds for p in report.pages)  # type: ignore[attr-defined]
     return time.monotonic() - t0, report
+
+
+def _self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def pct(x: float | None) -> str:
@@ -342,7 +357,7 @@ def main() -> int:
         else:
             anchor_model = "system (Debian's tessdata_fast)"
         print(f"[anchor] ocrmypdf {' '.join(OCRMYPDF_ARGS)}, model {anchor_model} ...", flush=True)
-        t0 = time.monotonic()
+        t0, c0 = time.monotonic(), _children_cpu()
         done = subprocess.run(
             [sys.executable, "-m", "ocrmypdf", *OCRMYPDF_ARGS, str(src), str(work / "anchor.pdf")],
             capture_output=True,
@@ -352,6 +367,7 @@ def main() -> int:
             env=anchor_env,
         )
         t_anchor = time.monotonic() - t0
+        cpu_anchor = _children_cpu() - c0
         (work / "ocrmypdf.log").write_text(done.stdout + done.stderr, encoding="utf-8")
         if done.returncode != 0:
             print((done.stdout + done.stderr)[-3000:])
@@ -541,6 +557,13 @@ def main() -> int:
         print(
             f"speed: ours ({m0}) {ppm_o:.1f} pages/min, OCRmyPDF {ppm_a:.1f} pages/min ({t_anchor:.1f} s), "
             f"ratio {ppm_o / ppm_a:.2f}x [>= 3x]; OCRmyPDF's model: {anchor_model}"
+        )
+        cpu_o = reports[m0].bench_cpu
+        print(
+            f"CPU time (does not depend on the machine's other load): ours {cpu_o:.1f} s "
+            f"({cpu_o / len(rows):.1f} s/page: workers with their Tesseract runs, and the PDF), "
+            f"OCRmyPDF {cpu_anchor:.1f} s ({cpu_anchor / len(rows):.1f} s/page, all its processes), "
+            f"ratio {cpu_anchor / max(cpu_o, 0.01):.2f}x"
         )
     bil = [(r, reports[m0].pages[i]) for i, r in enumerate(rows) if r.bilevel_input_bytes]
     bil += [
