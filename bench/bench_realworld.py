@@ -2,6 +2,8 @@
 
     nice .venv/bin/python bench/bench_realworld.py            # full set (~33 variants + corpus)
     nice .venv/bin/python bench/bench_realworld.py --quick    # 8 variants + a few corpus pages
+    nice .venv/bin/python bench/bench_realworld.py --medium   # every variant + the corpus files
+                                                              # with a truth or a bilevel image
     ... --models fast,best   # measure both OCR models (the first one is timed against OCRmyPDF)
 
 For each page: orientation (ours, Tesseract OSD), skew error (ours, jdeskew, deskew), CER against
@@ -71,6 +73,23 @@ CORPUS_PAGES = [
     ("ocr/tesseract/phototest-rotated-180.png", 1, PHOTO, "ocr/tesseract/phototest.tif", None),
 ]
 QUICK_CORPUS = {"cardinal.pdf", "ccitt.pdf", "viet.tif", "phototest-rotated-180.png", "kcs.pdf"}
+# --medium: every generated variant (one skew and turn each, as in the full set) and every corpus
+# file that has a truth text (CER) or a bilevel image (the size rule); the full set adds the
+# corpus pages without a truth (orientation only), which took most of its ~70 minutes
+MEDIUM_SKIP = {
+    "c02-22.pdf",
+    "typewriter.png",
+    "cmyk.pdf",
+    "lichtenstein.pdf",
+    "2400dpi.pdf",
+    "aspect.pdf",
+    "imgsrc001.png",
+    "imgsrc002.png",
+    "imgsrc003.png",
+    "imgsrc004.png",
+    "imgsrc005.png",
+    "imgsrcE001.png",
+}
 
 
 @dataclass
@@ -86,9 +105,11 @@ class Row:
     res: dict = field(default_factory=dict)
 
 
-def pdf_page_text(pdf: Path, n: int) -> str:
+def pdf_page_text(pdf: Path, n: int, raw: bool = False) -> str:
+    """pdftotext of page ``n``: in its reading order, or (``raw``) in the content stream's
+    order, which for an OCR layer is the OCR engine's own reading order."""
     out = subprocess.run(
-        ["pdftotext", "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
+        ["pdftotext", *(["-raw"] if raw else []), "-f", str(n), "-l", str(n), "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -199,7 +220,7 @@ def ours_skew(gray: np.ndarray, dpi: float) -> tuple[float, float]:
     return g.skew_deg, time.monotonic() - t0
 
 
-def build_rows(quick: bool, regen: bool) -> list[Row]:
+def build_rows(quick: bool, regen: bool, medium: bool = False) -> list[Row]:
     folder = OUT / ("synth-quick" if quick else "synth-full")
     if regen or not (folder / "truth.json").is_file():
         shutil.rmtree(folder, ignore_errors=True)
@@ -225,6 +246,8 @@ def build_rows(quick: bool, regen: bool) -> list[Row]:
     for rel, pages, truth, upright, want in CORPUS_PAGES:
         path = CORPUS / rel
         if not path.is_file() or (quick and path.name not in QUICK_CORPUS):
+            continue
+        if medium and path.name in MEDIUM_SKIP:
             continue
         text = (CORPUS / truth).read_text(encoding="utf-8") if truth else None
         for k in range(pages):
@@ -266,9 +289,24 @@ def run_ours(rows: list[Row], out: Path, model: str) -> tuple[float, object]:
     for r in rows:
         if r.kind == "synth" or r.res.get("page_index", 0) == 0:
             files.append(r.file)
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), _self_cpu()
     report = process_document(files, out, ProcessOptions(languages="vie", ocr_model=model))
+    report.bench_cpu = _self_cpu() - c0 + sum(p.cpu_seconds for p in report.pages)  # type: ignore[attr-defined]
     return time.monotonic() - t0, report
+
+
+def _self_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def pct(x: float | None) -> str:
@@ -278,17 +316,26 @@ def pct(x: float | None) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="8 variants and 5 corpus files")
+    ap.add_argument(
+        "--medium", action="store_true", help="every variant, and the corpus files with a truth or bilevel"
+    )
     ap.add_argument("--regen", action="store_true")
+    ap.add_argument(
+        "--anchor-model",
+        default=None,
+        help="model folder OCRmyPDF's Tesseract uses (default: the timed model, like for like; "
+        "'system' for Debian's fast model)",
+    )
     ap.add_argument(
         "--models", default="best", help="comma list of fast,best,full; the first is the timed one"
     )
     ap.add_argument("--no-anchor", action="store_true", help="skip OCRmyPDF (no speed ratio, no anchor CER)")
     args = ap.parse_args()
     os.environ.setdefault("SOHOA_HOME", str(OUT / "home"))
-    work = OUT / ("run-quick" if args.quick else "run-full")
+    work = OUT / ("run-quick" if args.quick else "run-medium" if args.medium else "run-full")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    rows = build_rows(args.quick, args.regen)
+    rows = build_rows(args.quick, args.regen, args.medium)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     print(
         f"{len(rows)} pages ({sum(r.kind == 'synth' for r in rows)} generated, "
@@ -303,17 +350,24 @@ def main() -> int:
     t_anchor = None
     if not args.no_anchor:
         src = anchor_input(rows, work / "anchor-input.pdf")
-        print(f"[anchor] ocrmypdf {' '.join(OCRMYPDF_ARGS)} ...", flush=True)
-        t0 = time.monotonic()
+        anchor_model = args.anchor_model or models[0]
+        anchor_env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        if anchor_model != "system" and tessdata(anchor_model):
+            anchor_env["TESSDATA_PREFIX"] = tessdata(anchor_model)[1]
+        else:
+            anchor_model = "system (Debian's tessdata_fast)"
+        print(f"[anchor] ocrmypdf {' '.join(OCRMYPDF_ARGS)}, model {anchor_model} ...", flush=True)
+        t0, c0 = time.monotonic(), _children_cpu()
         done = subprocess.run(
             [sys.executable, "-m", "ocrmypdf", *OCRMYPDF_ARGS, str(src), str(work / "anchor.pdf")],
             capture_output=True,
             text=True,
             timeout=4 * 3600,
             check=False,
-            env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+            env=anchor_env,
         )
         t_anchor = time.monotonic() - t0
+        cpu_anchor = _children_cpu() - c0
         (work / "ocrmypdf.log").write_text(done.stdout + done.stderr, encoding="utf-8")
         if done.returncode != 0:
             print((done.stdout + done.stderr)[-3000:])
@@ -329,6 +383,10 @@ def main() -> int:
         for m in models[:1]:  # the baseline of the timed model (the others: our CER only)
             text, dt = baseline(img, work / f"base-{m}-{i:03d}", m)
             r.res[f"base_{m}"] = cer(r.truth, text) if r.truth else None
+            pdf = work / f"base-{m}-{i:03d}.pdf"
+            r.res[f"base_raw_{m}"] = (
+                cer(r.truth, pdf_page_text(pdf, 1, raw=True)) if r.truth and pdf.is_file() else None
+            )
             r.res[f"base_t_{m}"] = dt
         r.res["osd"] = osd(raster(r.file, work, r.res.get("page_index", 0) + 1))
         if r.want_skew is not None:
@@ -356,6 +414,11 @@ def main() -> int:
             )
             for m in models
         }
+        r.res["cer_raw"] = (
+            cer(r.truth, pdf_page_text(work / f"sohoa-{m0}.pdf", _out_index(reports[m0], n), raw=True))
+            if r.truth
+            else None
+        )
         r.res["anchor"] = (
             cer(r.truth, pdf_page_text(work / "anchor.pdf", n)) if r.truth and t_anchor else None
         )
@@ -458,6 +521,24 @@ def main() -> int:
             f"{np.mean([r.res[f'base_{m}'] for r in rows if r.res[f'base_{m}'] is not None]) * 100:.2f}%"
         )
         print(f"  pages > 0.2 pp worse than plain Tesseract ({m}): {worse_b or 'none'} [none]")
+        if m == m0:
+            worse_raw = [
+                f"{r.name} ({r.res['cer_raw'] * 100:.2f} vs {r.res[f'base_raw_{m}'] * 100:.2f})"
+                for r in rows
+                if r.res["cer_raw"] is not None
+                and r.res.get(f"base_raw_{m}") is not None
+                and r.res["cer_raw"] > r.res[f"base_raw_{m}"] + 0.002
+            ]
+            c300_raw = [
+                r.res["cer_raw"]
+                for r in rows
+                if r.kind == "synth" and _dpi(r) == 300 and r.res["cer_raw"] is not None
+            ]
+            print(
+                f"  in content order (pdftotext -raw, the OCR's own reading order): 300 dpi generated pages "
+                f"{np.mean(c300_raw) * 100:.2f}%; pages > 0.2 pp worse than plain Tesseract: "
+                f"{worse_raw or 'none'}"
+            )
         if t_anchor:
             print(f"  pages > 0.2 pp worse than OCRmyPDF: {worse_a or 'none'} [none]")
         groups: dict[str, list[float]] = {}
@@ -475,13 +556,20 @@ def main() -> int:
         ppm_o, ppm_a = len(rows) / t_ours[m0] * 60, len(rows) / t_anchor * 60
         print(
             f"speed: ours ({m0}) {ppm_o:.1f} pages/min, OCRmyPDF {ppm_a:.1f} pages/min ({t_anchor:.1f} s), "
-            f"ratio {ppm_o / ppm_a:.2f}x [>= 3x]"
+            f"ratio {ppm_o / ppm_a:.2f}x [>= 3x]; OCRmyPDF's model: {anchor_model}"
+        )
+        cpu_o = reports[m0].bench_cpu
+        print(
+            f"CPU time (does not depend on the machine's other load): ours {cpu_o:.1f} s "
+            f"({cpu_o / len(rows):.1f} s/page: workers with their Tesseract runs, and the PDF), "
+            f"OCRmyPDF {cpu_anchor:.1f} s ({cpu_anchor / len(rows):.1f} s/page, all its processes), "
+            f"ratio {cpu_anchor / max(cpu_o, 0.01):.2f}x"
         )
     bil = [(r, reports[m0].pages[i]) for i, r in enumerate(rows) if r.bilevel_input_bytes]
     bil += [
         (r, reports[m0].pages[i])
         for i, r in enumerate(rows)
-        if r.name in ("ccitt.pdf", "kcs.pdf", "epson.pdf")
+        if r.name in ("ccitt.pdf", "kcs.pdf", "epson.pdf", "jbig2.pdf")
     ]
     for r, p in bil:
         size_in = r.bilevel_input_bytes or _pdf_image_bytes(r.file)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 
 import cv2
@@ -134,7 +135,8 @@ def bilevel_pdf_dpi(src: PageSource) -> tuple[float, EncodedImage | None] | None
             if int(page.obj.get("/Rotate", 0)) % 180:
                 w_pt, h_pt = h_pt, w_pt
             dpi = max(int(image.Width) / (w_pt / 72), int(image.Height) / (h_pt / 72))
-            original = _g4_original(image, int(page.obj.get("/Rotate", 0)))
+            rotate = int(page.obj.get("/Rotate", 0))
+            original = _g4_original(image, rotate) or _jbig2_original(image, rotate)
     except (pikepdf.PdfError, KeyError, ValueError, TypeError, ZeroDivisionError, IndexError):
         return None
     return (dpi, original) if 100 <= dpi <= MAX_WORK_DPI else None
@@ -151,6 +153,21 @@ def _g4_original(image: pikepdf.Object, rotate: int) -> EncodedImage | None:
         return None
     w, h = int(image.Width), int(image.Height)
     return EncodedImage("g4", ColorMode.BW, w, h, image.read_raw_bytes(), bool(parms.get("/BlackIs1", False)))
+
+
+def _jbig2_original(image: pikepdf.Object, rotate: int) -> EncodedImage | None:
+    """The page's JBIG2 stream and its globals as they are (there is no JBIG2 encoder here,
+    and re-coding a JBIG2 scan as G4 made jbig2.pdf's 8.8 KB page about 100 KB)."""
+    if image.get("/Filter") != pikepdf.Name.JBIG2Decode or "/Decode" in image:
+        return None
+    if rotate % 360 or image.get("/ImageMask", False):
+        return None
+    parms = image.get("/DecodeParms")
+    globals_ = b""
+    if isinstance(parms, pikepdf.Dictionary) and "/JBIG2Globals" in parms:
+        globals_ = zlib.compress(parms.JBIG2Globals.read_bytes(), 9)
+    w, h = int(image.Width), int(image.Height)
+    return EncodedImage("jbig2", ColorMode.BW, w, h, image.read_raw_bytes(), globals=globals_)
 
 
 def _decode_bilevel(src: PageSource) -> np.ndarray | None:
@@ -182,6 +199,17 @@ def _render_pdf(src: PageSource, dpi: float = RENDER_DPI) -> np.ndarray:
     return np.ascontiguousarray(arr[:, :, :3])
 
 
+def _fit(rgb: np.ndarray, w: int, h: int) -> np.ndarray:
+    """``rgb`` cropped or padded with white to w x h when it is within 2 px of it (pdfium renders
+    a 2550 x 3300 JBIG2 page at 3301 rows), so the page's own image still fits it exactly."""
+    rh, rw = rgb.shape[:2]
+    if (rw, rh) == (w, h) or abs(rw - w) > 2 or abs(rh - h) > 2:
+        return rgb
+    out = np.full((h, w, 3), 255, np.uint8)
+    out[: min(h, rh), : min(w, rw)] = rgb[:h, :w]
+    return out
+
+
 def load_page(src: PageSource) -> Loaded:
     """The page as RGB uint8, its resolution (square pixels), the flags loading raised and
     whether it was a black-and-white scan."""
@@ -194,6 +222,8 @@ def load_page(src: PageSource) -> Loaded:
         if rgb is None:
             rgb = np.array(_render_pdf(src, exact))
         original = native[1] if native else None
+        if original is not None:
+            rgb = _fit(rgb, original.width, original.height)  # a renderer's rounding: a pixel more or less
         if original is not None and (original.width, original.height) != (rgb.shape[1], rgb.shape[0]):
             original = None
         return Loaded(rgb, dpi, flags, bilevel=native is not None, original=original)

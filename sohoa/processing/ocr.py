@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import html
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -35,6 +37,9 @@ class Word:
     height: int
     conf: float
     line: tuple[int, int, int, int]  # (left, top, width, height) of the word's line
+    # the line's baseline as Tesseract found it: pixels from the line box's bottom (<= 0, i.e.
+    # above it); None when unknown (TSV output)
+    baseline: float | None = None
 
 
 def env() -> dict[str, str]:
@@ -134,7 +139,7 @@ class OcrRun:
     def __init__(self, image: Path, languages: str, dpi: int, timeout_s: float, page: str) -> None:
         self.page, self.timeout_s = page, timeout_s
         args = [tesseract_exe(), str(image), "stdout", "-l", languages, "--psm", "3", "--dpi", str(dpi)]
-        args += ["-c", "tessedit_do_invert=0", *tessdata_args(), "tsv"]
+        args += ["-c", "tessedit_do_invert=0", *tessdata_args(), "hocr"]
         self.proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=image.parent
         )
@@ -151,7 +156,7 @@ class OcrRun:
             raise OcrFailed(
                 page=self.page, detail=(detail[-1] if detail else f"exit {self.proc.returncode}")[:300]
             )
-        return parse_tsv(out.decode("utf-8", "replace"))
+        return parse_hocr(out.decode("utf-8", "replace"))
 
     def cancel(self) -> None:
         if self.proc.poll() is None:
@@ -171,7 +176,64 @@ def scale_words(words: list[Word], f: float) -> list[Word]:
     def box(b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         return (round(b[0] * f), round(b[1] * f), max(1, round(b[2] * f)), max(1, round(b[3] * f)))
 
-    return [Word(w.text, *box((w.left, w.top, w.width, w.height)), w.conf, box(w.line)) for w in words]
+    return [
+        Word(
+            w.text,
+            *box((w.left, w.top, w.width, w.height)),
+            w.conf,
+            box(w.line),
+            None if w.baseline is None else w.baseline * f,
+        )
+        for w in words
+    ]
+
+
+_HOCR_SPAN = re.compile(
+    r"<span class='(ocr_line|ocr_header|ocr_caption|ocr_textfloat|ocrx_word)'[^>]*?"
+    r"title=[\"']([^\"']*)[\"'][^>]*>(.*?)(?=<span class=|</span>\s*</span>|</span>\s*$)",
+    re.S,
+)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _title(title: str) -> dict[str, list[str]]:
+    return {k: v for k, *v in (part.split() for part in title.split(";") if part.strip())}
+
+
+def parse_hocr(text: str) -> list[Word]:
+    """Words of Tesseract's hOCR with their line boxes and baselines, text in NFC.
+
+    hOCR is read rather than TSV for the baseline: the text layer puts each line on
+    Tesseract's own baseline with a font size from it, the way Tesseract's and OCRmyPDF's
+    renderers do, so that text extraction (pdftotext, a viewer's copy) groups the lines
+    as Tesseract read them.
+    """
+    words: list[Word] = []
+    line: tuple[int, int, int, int] | None = None
+    baseline: float | None = None
+    for m in _HOCR_SPAN.finditer(text):
+        kind, title = m.group(1), _title(m.group(2))
+        try:
+            x0, y0, x1, y1 = (int(v) for v in title["bbox"][:4])
+        except (KeyError, ValueError):
+            continue
+        box = (x0, y0, x1 - x0, y1 - y0)
+        if kind != "ocrx_word":
+            line = box
+            try:
+                baseline = float(title["baseline"][1])
+            except (KeyError, IndexError, ValueError):
+                baseline = None
+            continue
+        word_text = unicodedata.normalize("NFC", html.unescape(_TAG.sub("", m.group(3))).strip())
+        if not word_text:
+            continue
+        try:
+            conf = float(title["x_wconf"][0])
+        except (KeyError, IndexError, ValueError):
+            conf = -1.0
+        words.append(Word(word_text, *box, conf, line or box, baseline if line else None))
+    return words
 
 
 def parse_tsv(tsv: str) -> list[Word]:

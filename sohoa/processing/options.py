@@ -81,6 +81,7 @@ class PageReport:
     words: int = 0
     image_bytes: int = 0
     seconds: float = 0.0  # time spent on this page in its worker
+    cpu_seconds: float = 0.0  # CPU time of this page: its worker and the worker's Tesseract runs
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

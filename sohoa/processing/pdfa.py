@@ -43,6 +43,22 @@ class PdfPage:
 
 
 def _image_xobject(pdf: pikepdf.Pdf, img: EncodedImage) -> pikepdf.Stream:
+    if img.kind == "jbig2":  # a JBIG2 scan passed through as it came (PDF/A-2 permits JBIG2Decode)
+        stream = pikepdf.Stream(
+            pdf,
+            img.data,
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=img.width,
+            Height=img.height,
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=1,
+            Filter=pikepdf.Name.JBIG2Decode,
+        )
+        if img.globals:
+            shared = pikepdf.Stream(pdf, img.globals, Filter=pikepdf.Name.FlateDecode)
+            stream.DecodeParms = pikepdf.Dictionary(JBIG2Globals=shared)
+        return stream
     if img.kind == "g4":
         return pikepdf.Stream(
             pdf,

@@ -47,9 +47,23 @@ NO_PAGES_LEFT = Text(
 def _worker(src: PageSource, number: int, options: ProcessOptions, work: str) -> tuple[str, Any]:
     """Run one page; typed errors come back as data (their constructor does not pickle)."""
     try:
-        return "ok", process_page(src, number, options, Path(work))
+        cpu = _cpu()
+        result = process_page(src, number, options, Path(work))
+        result.report.cpu_seconds = round(_cpu() - cpu, 2)
+        return "ok", result
     except SoHoaError as e:
         return "error", to_wire(e)  # the core's one wire form
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the Tesseract runs it waited for):
+    unlike wall time, this does not depend on what else the machine is running."""
+    try:
+        import resource
+    except ImportError:  # Windows: no children's times there, this process only
+        return time.process_time()
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _cancelled(progress: Progress | None) -> bool:
@@ -112,8 +126,16 @@ def _run_pages(
 def _pdf_page(result: PageResult) -> PdfPage:
     mode = ColorMode(result.report.color_mode)
     data = Path(result.image_file).read_bytes()
+    globals_ = Path(result.globals_file).read_bytes() if result.globals_file else b""
     image = EncodedImage(
-        result.image_kind, mode, result.width, result.height, data, result.black_is_1, result.image_scale
+        result.image_kind,
+        mode,
+        result.width,
+        result.height,
+        data,
+        result.black_is_1,
+        result.image_scale,
+        globals_,
     )
     patches = [
         (x, y, EncodedImage("jpeg", ColorMode.COLOR, w, h, Path(f).read_bytes()))

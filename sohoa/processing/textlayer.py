@@ -182,8 +182,17 @@ def text_operators(
     for line, line_words in by_line.items():
         line_words.sort(key=lambda w: w.left)
         _, lt, _, lh = line
-        size = max(lh * k / 1.15, 1.0)
-        baseline = page_h_pt - (lt + lh) * k + size * 0.2
+        intercept = line_words[0].baseline
+        if intercept is not None and -lh < intercept <= 0:
+            # Tesseract's baseline; the font size is the height from it to the line's top, as in
+            # Tesseract's and OCRmyPDF's renderers (a larger size makes pdftotext merge the two
+            # columns of the national header into blocks and reorder them)
+            size = (lh + intercept) * k
+            baseline = page_h_pt - (lt + lh + intercept) * k
+        else:
+            size = max(lh * k / 1.15, 1.0)
+            baseline = page_h_pt - (lt + lh) * k + size * 0.2
+        size = max(size, 1.0)
         out.append(f"/{font_res} {size:.2f} Tf".encode())
         for i, w in enumerate(line_words):
             text = "".join(c if c in font.cids else FALLBACK_CHAR for c in w.text)

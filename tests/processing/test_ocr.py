@@ -51,3 +51,20 @@ def test_missing_tesseract(monkeypatch, tmp_path: Path) -> None:
 def test_every_tesseract_runs_single_threaded(monkeypatch) -> None:
     monkeypatch.setenv("OMP_THREAD_LIMIT", "8")
     assert ocr._env()["OMP_THREAD_LIMIT"] == "1"
+
+
+def test_hocr_gives_words_lines_and_baselines_in_nfc() -> None:
+    nfd = unicodedata.normalize("NFD", "tiếng")
+    hocr = (
+        "<span class='ocr_line' id='line_1_1' title=\"bbox 10 20 310 60; baseline 0.001 -7; x_size 30\">\n"
+        f"  <span class='ocrx_word' id='word_1_1' title='bbox 12 22 112 58; x_wconf 91'>{nfd}</span>\n"
+        "  <span class='ocrx_word' id='word_1_2' title='bbox 130 22 200 58; x_wconf 88'>A&amp;B</span>\n"
+        " </span>\n"
+    )
+    first, second = ocr.parse_hocr(hocr)
+    assert first.text == "tiếng" and first.text == unicodedata.normalize("NFC", first.text)
+    assert (first.left, first.top, first.width, first.height) == (12, 22, 100, 36)
+    assert first.line == (10, 20, 300, 40) and first.conf == 91 and first.baseline == -7
+    assert second.text == "A&B" and second.conf == 88
+    (scaled,) = ocr.scale_words([first], 0.5)
+    assert scaled.baseline == -3.5 and scaled.line == (5, 10, 150, 20)

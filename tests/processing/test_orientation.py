@@ -141,3 +141,51 @@ def test_vote_score_counts_confident_words_not_junk() -> None:
     turned = [Word("ʌɐu", *box, 41.0, box), Word(".'", *box, 95.0, box), Word("uỏp", *box, 35.0, box)]
     assert orient.score(upright)[1] == 2 and orient.score(turned)[1] == 0
     assert orient.score(upright)[0] > 3 * orient.score(turned)[0]
+
+
+def _wrong_by_180(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = geometry.estimate
+
+    def wrong(gray: np.ndarray, dpi: float, **kw: object) -> geometry.Geometry:
+        g = real(gray, dpi, **kw)  # type: ignore[arg-type]
+        if not g.has_text or not kw.get("allow_turn", True):
+            return g
+        return geometry.Geometry(
+            (g.orientation + 180) % 360, g.skew_deg, True, True, 2.0, True, True, g.char_px
+        )
+
+    monkeypatch.setattr(geometry, "estimate", wrong)
+
+
+def test_wrong_sure_shape_vote_on_a_low_resolution_page_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A low-resolution page whose shape vote is sure is no longer voted on up front; its own
+    full read must confirm the turn, and a wrong turn (read at about half the confidence) is
+    put right."""
+    _wrong_by_180(monkeypatch)
+    files = [letter(tmp_path, "w100", dpi=100, orientation=90)]
+    report = process_document(files, tmp_path / "out.pdf", ProcessOptions(languages="vie", jobs=1))
+    assert report.pages[0].orientation == 90
+    assert "orientation-uncertain" not in report.pages[0].flags
+
+
+def test_clear_low_resolution_page_costs_no_orientation_vote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Speed (issue 11): a 100 dpi page whose shape vote is clear and which then reads well is
+    read once; the four-turn crop vote (about 10 s a page here) is not run."""
+    from sohoa.processing import orient
+
+    calls: list[tuple[int, ...]] = []
+    real_vote = orient.vote
+
+    def counting(crop: np.ndarray, candidates: tuple[int, ...], *a: object, **kw: object) -> orient.Vote:
+        calls.append(candidates)
+        return real_vote(crop, candidates, *a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(orient, "vote", counting)
+    files = [letter(tmp_path, "c100", dpi=100, orientation=270)]
+    report = process_document(files, tmp_path / "out.pdf", ProcessOptions(languages="vie", jobs=1))
+    assert report.pages[0].orientation == 270
+    assert calls == []

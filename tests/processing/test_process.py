@@ -179,3 +179,12 @@ def test_punch_holes_removed_when_asked(page, out_dir: Path) -> None:
             pikepdf.PdfImage(next(iter(pdf.pages[0].get_images().values()))).as_pil_image().convert("L")
         )
     assert img[1300 // 2 - 300, 120] > 200 and img[1300 // 2 + 300, 120] > 200  # hole centres now paper
+
+
+def test_each_page_reports_its_cpu_time(dossier) -> None:
+    """The bench compares CPU time with OCRmyPDF's, which load on the machine does not skew:
+    each page carries its worker's CPU time, Tesseract's included (a text page needs seconds)."""
+    _, report, _ = dossier
+    text_pages = report.pages[:2]
+    assert all(p.cpu_seconds > 0.5 for p in text_pages)
+    assert all(p.cpu_seconds > 0 for p in report.pages)

@@ -70,3 +70,38 @@ def test_colour_fringes_on_black_text_cut_no_patch() -> None:
     seal[200:320, 600:720] = (200, 30, 40)  # a real red mark is still one
     result = analyse.analyse(seal, gray, 150, (245, 245, 245), [], tuple(ColorMode))
     assert result.color_mode == ColorMode.COLOR and len(result.color_boxes) == 1
+
+
+@pytest.mark.skipif(not (CORPUS / "scans/ocrmypdf/jbig2.pdf").is_file(), reason="shared corpus not here")
+def test_upright_jbig2_scan_keeps_its_own_stream(tmp_path: Path) -> None:
+    """An upright, straight JBIG2 page keeps its JBIG2 stream and globals (there is no JBIG2
+    encoder here; re-coded as G4 the 8.8 KB page came out at about 100 KB), and it still
+    renders and validates as PDF/A."""
+    import subprocess
+
+    src = CORPUS / "scans/ocrmypdf/jbig2.pdf"
+    out = tmp_path / "out.pdf"
+    report = process_document([src], out, ProcessOptions(languages="eng", jobs=1))
+    page = report.pages[0]
+    assert page.color_mode == "bw" and page.orientation == 0 and page.words >= 50
+    with pikepdf.open(src) as doc:
+        (src_image,) = doc.pages[0].get_images().values()
+        src_raw = src_image.read_raw_bytes()
+        src_globals = src_image.DecodeParms.JBIG2Globals.read_bytes()
+    with pikepdf.open(out) as doc:
+        (image,) = doc.pages[0].get_images().values()
+        assert image.Filter == "/JBIG2Decode"
+        assert image.read_raw_bytes() == src_raw
+        assert image.DecodeParms.JBIG2Globals.read_bytes() == src_globals
+    with pikepdf.open(src) as doc:
+        (src_image,) = doc.pages[0].get_images().values()
+        src_bytes = len(src_raw) + len(src_image.DecodeParms.JBIG2Globals.read_raw_bytes())
+    assert page.image_bytes <= src_bytes + 64  # the globals Flate-coded again: about as small
+    # it renders like the input (same black pixels, give or take the despeckled dust)
+    pix = []
+    for pdf in (src, out):
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-gray", "-singlefile", str(pdf), str(tmp_path / pdf.stem)], check=True
+        )
+        pix.append(np.asarray(Image.open(tmp_path / f"{pdf.stem}.pgm")))
+    assert pix[0].shape == pix[1].shape and np.mean(np.abs(pix[0].astype(int) - pix[1])) < 1.0
