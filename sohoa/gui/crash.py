@@ -32,6 +32,21 @@ UNEXPECTED = Text(
 TITLE = Text(vi="Lỗi", en="Error")
 
 
+def _is_process_pool_cancel_race(args: Any) -> bool:
+    """CPython 3.11's process pool, when its workers end after a cancel (the page workers on close
+    or on discard), sets an exception on a future already cancelled and raises InvalidStateError
+    in its manager thread (fixed in 3.12). Nothing is lost: a cancelled page is processed again
+    at Finish. It must not reach the clerk as an "unexpected error"."""
+    from concurrent.futures import InvalidStateError
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    return (
+        sys.version_info < (3, 12)
+        and isinstance(args.exc_value, InvalidStateError)
+        and isinstance(getattr(args, "thread", None), _ExecutorManagerThread)
+    )
+
+
 class _Relay(QObject):
     """Carries an exception from any thread to the UI thread (queued connection)."""
 
@@ -64,8 +79,12 @@ class ExceptionHook:
             self.relay.show.emit(error)  # direct on the UI thread, queued from any other
 
     def handle_thread(self, args: Any) -> None:
-        if args.exc_value is not None:
-            self.handle(args.exc_type, args.exc_value, args.exc_traceback)
+        if args.exc_value is None:
+            return
+        if _is_process_pool_cancel_race(args):
+            log.warning("ignored CPython < 3.12 process-pool race after a cancel: %s", args.exc_value)
+            return
+        self.handle(args.exc_type, args.exc_value, args.exc_traceback)
 
     def _show(self, error: BaseException) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, tr(TITLE), self.message(error))
