@@ -88,6 +88,15 @@ def _upright_inputs(doc: Document, work: Path) -> list[Path]:
     return out
 
 
+def _options_and_metadata(ws: Workspace, metadata: dict[str, Any]) -> tuple[Any, Any]:
+    """The ``[processing]`` options and the PDF's metadata, the same for both ways of building it."""
+    from sohoa.processing import PdfMetadata, ProcessOptions
+
+    options = ProcessOptions.from_config(ws.settings.processing)
+    meta = PdfMetadata(**{k: v for k, v in metadata.items() if k in PdfMetadata.__dataclass_fields__})
+    return options, meta
+
+
 def process_pages(
     ws: Workspace,
     inputs: list[Path],
@@ -96,10 +105,9 @@ def process_pages(
     progress: Progress | None = None,
 ) -> dict[int, list[str]]:
     """Build one PDF/A with the pipeline, options from ``[processing]``; return page flags by index."""
-    from sohoa.processing import PdfMetadata, ProcessOptions, process_document
+    from sohoa.processing import process_document
 
-    options = ProcessOptions.from_config(ws.settings.processing)
-    meta = PdfMetadata(**{k: v for k, v in metadata.items() if k in PdfMetadata.__dataclass_fields__})
+    options, meta = _options_and_metadata(ws, metadata)
     report = process_document(inputs, out_pdf, options, meta, progress=progress)
     return {i: list(p.flags) for i, p in enumerate(report.pages)}
 
@@ -113,11 +121,9 @@ def assemble_pages(
     progress: Progress | None = None,
 ) -> dict[int, list[str]]:
     """Build one PDF/A from the pages processed as they landed (waits only for those in flight)."""
-    from sohoa.processing import PdfMetadata, ProcessOptions
     from sohoa.processing.single import assemble
 
-    options = ProcessOptions.from_config(ws.settings.processing)
-    meta = PdfMetadata(**{k: v for k, v in metadata.items() if k in PdfMetadata.__dataclass_fields__})
+    options, meta = _options_and_metadata(ws, metadata)
     results = cache.results([(p.file, p.rotation) for p in doc.pages], options, progress, progress)
     report = assemble(results, out_pdf, meta)
     return {i: list(p.flags) for i, p in enumerate(report.pages)}

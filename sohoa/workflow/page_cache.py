@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from sohoa import __version__
 from sohoa.core.errors import CancelledError, SoHoaError, from_wire, to_wire
+from sohoa.core.fsutil import sha256_file
 from sohoa.core.paths import private_dir
 from sohoa.core.progress import Progress, check_cancel
 
@@ -52,14 +53,6 @@ def cache_root(work: Path, dossier_key: str) -> Path:
     if not dossier_key or not all(c.isalnum() or c in "-_" for c in dossier_key):
         raise ValueError(f"bad dossier key {dossier_key!r}")
     return work / CACHE_DIR / dossier_key
-
-
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def options_key(options: ProcessOptions) -> dict[str, Any]:
@@ -239,7 +232,7 @@ class PageCache:
         with self._lock:
             digest = self._hashes.get(memo)
         if digest is None:
-            digest = file_hash(path)
+            digest = sha256_file(path)
             with self._lock:
                 self._hashes[memo] = digest
         return page_key(digest, rotation, options or self.options)

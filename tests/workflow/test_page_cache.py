@@ -14,6 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from sohoa.core.fsutil import sha256_file
 from sohoa.core.model import Document, DocumentKind, Dossier, Page
 from sohoa.processing import ProcessOptions
 from sohoa.workflow import finish as wf
@@ -175,7 +176,7 @@ def test_a_page_edited_after_it_was_queued_is_never_served_stale(ws: Workspace, 
     assert page_cache.RESULT_FILE == single.RESULT_FILE
     page = _sane_page(tmp_path / "scan")
     options = ProcessOptions.from_config(ws.settings.processing)
-    digest = page_cache.file_hash(page)
+    digest = sha256_file(page)
     assert page_key(digest, 0, options) != page_key(digest, 90, options)
     assert page_key(digest, 90, options) == page_key(digest, 450, options)
     assert page_key(digest, 0, options) != page_key(digest, 0, ProcessOptions(jpeg_quality=30))
