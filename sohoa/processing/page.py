@@ -209,7 +209,7 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
     yet, is voted on (all four turns of a text crop); when another turn clearly reads better
     the page is processed again in that turn. A turned page that reads as no words in any
     turn is processed again as it lies: a page without text is never turned."""
-    ocr.use_model(options.ocr_model)
+    ocr.use_model(options.ocr_model, options.ocr_engine)
     result, page = _process_page(src, number, options, work)
     if not (options.ocr and page.text_like and not result.report.blank):
         return result
