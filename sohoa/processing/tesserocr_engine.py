@@ -15,6 +15,7 @@ takes the library when it is not and ``tesserocr`` loads (the Windows build).
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import shutil
 import sys
@@ -69,7 +70,8 @@ def _load() -> tuple[Any, str]:
     try:
         import tesserocr
     except (ImportError, OSError) as e:  # OSError: a DLL it needs is missing
-        return None, f"{type(e).__name__}: {e}"[:300]
+        logging.getLogger(__name__).warning("tesserocr does not load: %r", e)  # the class: log only
+        return None, str(e)[:300] or "-"
     return tesserocr, ""
 
 

@@ -91,6 +91,14 @@ def test_installs_app_start_menu_entry_language_data_and_uninstaller(installed: 
     assert _c(r"C:\Program Files\SoHoa\tesseract-path.txt").read_text() == TESSERACT_DIR
     tessdata = _c(r"C:\Program Files\SoHoa\_internal\tessdata")
     assert {p.name for p in tessdata.iterdir()} >= {"vie.traineddata", "eng.traineddata", "osd.traineddata"}
+    # the OCR engine: tesserocr's libtesseract/leptonica DLLs, and the licence texts they came with
+    internal = _c(r"C:\Program Files\SoHoa\_internal")
+    libs = {p.name.split("-")[0] for p in (internal / "tesserocr.libs").iterdir()}
+    assert {"tesseract55", "leptonica"} <= libs, libs
+    licences = internal / "tesserocr-2.13.0.dist-info" / "licenses"
+    assert (licences / "LICENSE").is_file()
+    assert (licences / ".wheel-licenses" / "tesseract" / "tesseract" / "LICENSE").is_file()
+    assert (licences / ".wheel-licenses" / "leptonica" / "leptonica-license.txt").is_file()
     menu = _prefix() / "drive_c/ProgramData/Microsoft/Windows/Start Menu/Programs/SoHoa/SoHoa.lnk"
     assert menu.is_file()
     reg = subprocess.run(
