@@ -135,7 +135,7 @@ say "pytest -m windows inside Wine (real TWAIN stack: DSM + sane.ds + SANE test 
 # A failure here is reported at the end: the build and the installer tests still run, so one
 # run shows every failure (each stage takes minutes under Wine).
 FAILED=()
-wpy -m pytest -q -m windows -p no:cacheprovider tests/windows/test_wine_twain.py tests/windows/test_wine_specifics.py \
+wpy -m pytest -q -m windows -p no:cacheprovider tests/windows/test_wine_twain.py tests/windows/test_wine_specifics.py tests/windows/test_wine_ocr.py \
   || FAILED+=("tests inside Wine")
 lap "tests inside wine"
 

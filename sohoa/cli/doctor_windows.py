@@ -58,12 +58,32 @@ ADD_TO_PATH = Text(
 )
 
 
-def check_tesseract(folders: list[str] | None = None) -> CheckResult:
-    """Tesseract on PATH (the installed app puts the recorded folder there), else in the folders
-    an install usually has, which are named in the message."""
+BUNDLED_ENGINE = Text(
+    vi="bộ nhận dạng chữ đi kèm SoHoa ({version}); không cần cài tesseract.exe",
+    en="the OCR engine bundled with SoHoa ({version}); no tesseract.exe needed",
+)
+
+
+def _library(library: bool | None) -> bool:
+    """Whether OCR would go through the bundled libtesseract (tesserocr) with no tesseract.exe."""
+    from sohoa.processing import tesserocr_engine
+
+    if library is None:
+        library = tesserocr_engine.chosen_engine() != "cli" and tesserocr_engine.library_available()
+    return library
+
+
+def check_tesseract(folders: list[str] | None = None, library: bool | None = None) -> CheckResult:
+    """Tesseract on PATH (the installed app puts the recorded folder there), else the bundled
+    library (the Windows build carries tesserocr), else in the folders an install usually has,
+    which are named in the message."""
     name = tr(TESSERACT)
     folders = installed_tesseract_folders() if folders is None else folders
     exe = shutil.which("tesseract")
+    if not exe and _library(library):
+        from sohoa.processing.tesserocr_engine import library_version
+
+        return CheckResult(name, True, tr(BUNDLED_ENGINE, version=library_version() or "tesserocr"))
     if not exe:
         folder = find_tesseract_dir(folders)
         if folder:
@@ -103,9 +123,29 @@ def tessdata_folder(env: Mapping[str, str] | None = None, app: Path | None = Non
     return app / "_internal" / "tessdata" if app else None
 
 
-def check_tesseract_vie(env: Mapping[str, str] | None = None, app: Path | None = None) -> CheckResult:
+BUNDLED_LANGUAGES = Text(
+    vi="ngôn ngữ của bộ nhận dạng đi kèm: {langs} ({folder})",
+    en="languages of the bundled OCR engine: {langs} ({folder})",
+)
+
+
+def check_tesseract_vie(
+    env: Mapping[str, str] | None = None, app: Path | None = None, library: bool | None = None
+) -> CheckResult:
     name = tr(TESSERACT_VIE)
     exe = shutil.which("tesseract")
+    if not exe and _library(library):
+        from sohoa.processing import tesserocr_engine
+
+        folder = tessdata_folder(env, app)
+        path = str(folder) if folder else tesserocr_engine.tessdata_path(None)
+        try:
+            langs = tesserocr_engine.available_languages(path)
+        except SoHoaError as e:
+            return CheckResult(name, False, tr(LANGS_FAILED, detail=e), tr(REINSTALL))
+        if "vie" not in langs:
+            return CheckResult(name, False, tr(BUNDLED_VIE_MISSING, folder=path), tr(REINSTALL))
+        return CheckResult(name, True, tr(BUNDLED_LANGUAGES, langs=", ".join(sorted(langs)), folder=path))
     if exe:
         try:
             langs = tesseract_languages(exe)

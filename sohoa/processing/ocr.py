@@ -25,6 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from sohoa.processing import tesserocr_engine as _lib
 from sohoa.processing.errors import MissingLanguage, OcrFailed, OcrTimeout, TesseractMissing
 
 
@@ -86,10 +87,11 @@ def tessdata_dir(model: str) -> str | None:
     return None
 
 
-def use_model(model: str) -> None:
-    """Select the model every later call in this process uses (workers call it per page)."""
+def use_model(model: str, engine: str | None = None) -> None:
+    """Select the model (and the backend) every later call in this process uses (workers call it per page)."""
     global _tessdata_override
     _tessdata_override = tessdata_dir(model)
+    _lib.use_engine(engine)
 
 
 def tessdata_args() -> list[str]:
@@ -121,7 +123,10 @@ def _available_languages(tessdata: str) -> frozenset[str]:
 
 def check_languages(languages: str) -> None:
     """Raise MissingLanguage unless every language of ``languages`` ("vie+eng") is installed."""
-    available = _available_languages(_tessdata_override or os.environ.get("TESSDATA_PREFIX", ""))
+    if _lib.library_selected():  # the bundled libtesseract (tesserocr_engine): no tesseract program
+        available = _lib.available_languages(_lib.tessdata_path(_tessdata_override))
+    else:
+        available = _available_languages(_tessdata_override or os.environ.get("TESSDATA_PREFIX", ""))
     for lang in languages.split("+"):
         if lang not in available:
             raise MissingLanguage(language=lang, available=", ".join(sorted(available)) or "-")
@@ -165,6 +170,8 @@ class OcrRun:
 
 
 def start(gray: np.ndarray, work: Path, languages: str, dpi: int, timeout_s: float, page: str) -> OcrRun:
+    if _lib.library_selected():  # same settings and Words through libtesseract (tesserocr_engine)
+        return _lib.LibraryRun(gray, _lib.tessdata_path(_tessdata_override), languages, dpi, timeout_s, page)  # type: ignore[return-value]
     return OcrRun(write_pgm(gray, work / f"{page}.ocr.pgm"), languages, dpi, timeout_s, page)
 
 

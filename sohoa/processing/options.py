@@ -28,6 +28,7 @@ class ProcessOptions:
     tesseract_timeout_s: float = 180.0
     min_ocr_confidence: float = 60.0
     ocr_model: str = "best"  # "fast" (Debian's), "best" (4.0.0_best_int) or "full": see docs/processing.md
+    ocr_engine: str = "auto"  # "cli", "library" (tesserocr) or "auto": see tesserocr_engine
 
     def __post_init__(self) -> None:
         modes = tuple(ColorMode(m) for m in self.allowed_color_modes)
@@ -47,6 +48,7 @@ class ProcessOptions:
             "max_page_kb": section.max_page_kb,
             "min_ocr_confidence": section.min_ocr_confidence,
             "ocr_model": getattr(section, "ocr_model", "best"),
+            "ocr_engine": getattr(section, "ocr_engine", "auto"),
         }
         values.update(overrides)
         return cls(**values)

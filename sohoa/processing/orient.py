@@ -21,6 +21,8 @@ import cv2
 import numpy as np
 
 from sohoa.processing import ocr
+from sohoa.processing import tesserocr_engine as _lib
+from sohoa.processing.errors import OcrFailed, OcrTimeout
 
 log = logging.getLogger(__name__)
 
@@ -91,21 +93,26 @@ def vote(
     for turn in candidates:
         image = np.ascontiguousarray(np.rot90(crop, (turn // 90) % 4)) if turn else crop
         files.append(ocr.write_pgm(image, work / f"{name}.turn{turn}.pgm"))
-    listing = work / f"{name}.turns.txt"
-    listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
-    args = [ocr.tesseract_exe(), str(listing), "stdout", "-l", languages, "--psm", "6"]
-    args += ["--dpi", str(dpi), *ocr.tessdata_args(), "tsv"]
-    try:
-        out = subprocess.run(
-            args, capture_output=True, timeout=timeout_s, env=ocr.env(), check=False, cwd=work
-        )
-    except subprocess.TimeoutExpired:
-        log.warning("%s: orientation vote timed out", name)
-        return Vote(None, False, failed=True)
-    if out.returncode != 0:
-        log.warning("%s: orientation vote failed: %s", name, out.stderr.decode("utf-8", "replace")[-300:])
-        return Vote(None, False, failed=True)
-    pages = ocr.parse_tsv_pages(out.stdout.decode("utf-8", "replace"))
+    if _lib.library_selected():  # the bundled libtesseract: the same reads, one image at a time
+        pages = _library_pages(files, languages, dpi, timeout_s, name)
+        if pages is None:
+            return Vote(None, False, failed=True)
+    else:
+        listing = work / f"{name}.turns.txt"
+        listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
+        args = [ocr.tesseract_exe(), str(listing), "stdout", "-l", languages, "--psm", "6"]
+        args += ["--dpi", str(dpi), *ocr.tessdata_args(), "tsv"]
+        try:
+            out = subprocess.run(
+                args, capture_output=True, timeout=timeout_s, env=ocr.env(), check=False, cwd=work
+            )
+        except subprocess.TimeoutExpired:
+            log.warning("%s: orientation vote timed out", name)
+            return Vote(None, False, failed=True)
+        if out.returncode != 0:
+            log.warning("%s: orientation vote failed: %s", name, out.stderr.decode("utf-8", "replace")[-300:])
+            return Vote(None, False, failed=True)
+        pages = ocr.parse_tsv_pages(out.stdout.decode("utf-8", "replace"))
     scores, confident = {}, {}
     for i, turn in enumerate(candidates):
         scores[turn], confident[turn] = score(pages.get(i + 1, []))
@@ -119,3 +126,20 @@ def vote(
     certain = scores[best] >= MARGIN * runner_up
     log.info("%s: orientation vote %s -> %d (%s)", name, rounded, best, "certain" if certain else "unsure")
     return Vote(best, certain, rounded)
+
+
+def _library_pages(
+    files: list[Path], languages: str, dpi: int, timeout_s: float, name: str
+) -> dict[int, list[ocr.Word]] | None:
+    """The vote's reads through the library (psm 6, like the CLI call); None when one fails."""
+    path = _lib.tessdata_path(ocr._tessdata_override)
+    pages: dict[int, list[ocr.Word]] = {}
+    try:
+        for i, f in enumerate(files):
+            gray = cv2.imread(str(f), cv2.IMREAD_GRAYSCALE)
+            tsv = _lib.read_tsv(gray, path, languages, 6, dpi, timeout_s, f"{name}.turn{i}")
+            pages[i + 1] = ocr.parse_tsv(tsv)
+    except (OcrTimeout, OcrFailed) as e:
+        log.warning("%s: orientation vote failed (library): %s", name, e)
+        return None
+    return pages

@@ -237,7 +237,7 @@ def process_page(src: PageSource, number: int, options: ProcessOptions, work: Pa
     whose sure shape vote its full read does not confirm (``_reads_well``). When another turn
     clearly reads better the page is processed again in that turn. A turned page that reads as no words in any
     turn is processed again as it lies: a page without text is never turned."""
-    ocr.use_model(options.ocr_model)
+    ocr.use_model(options.ocr_model, options.ocr_engine)
     result, page = _process_page(src, number, options, work)
     if not (options.ocr and page.text_like and not result.report.blank):
         return result

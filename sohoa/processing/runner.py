@@ -162,7 +162,7 @@ def process_document(
     metadata = metadata or PdfMetadata()
     started = time.monotonic()
     if options.ocr:
-        ocr.use_model(options.ocr_model)
+        ocr.use_model(options.ocr_model, options.ocr_engine)
         ocr.check_languages(options.languages)
     if not inputs:
         raise InputError(NO_INPUT)

@@ -29,7 +29,7 @@ RESULT_FORMAT = 1
 def process_file(path: Path, options: ProcessOptions, work: Path) -> list[PageResult]:
     """Process every page of one input file (a scan is one page) into ``work``; raise a typed error."""
     if options.ocr:
-        ocr.use_model(options.ocr_model)
+        ocr.use_model(options.ocr_model, options.ocr_engine)
         ocr.check_languages(options.languages)
     sources = list_pages([Path(path)])
     return [process_page(src, n, options, work) for n, src in enumerate(sources, start=1)]

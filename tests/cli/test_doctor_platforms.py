@@ -98,7 +98,7 @@ def test_windows_tesseract_missing_names_the_folders_and_the_windows_fix(
 ) -> None:
     monkeypatch.setattr(win.shutil, "which", lambda name: None)
     folders = [str(tmp_path / "recorded"), DEFAULT_TESSERACT_DIR]
-    result = win.check_tesseract(folders)
+    result = win.check_tesseract(folders, library=False)
     assert not result.ok and result.required
     assert str(tmp_path / "recorded") in result.detail and DEFAULT_TESSERACT_DIR in result.fix
     assert "UB Mannheim" in result.fix and not any(w in result.fix + result.detail for w in DEBIAN_WORDS)
@@ -106,7 +106,7 @@ def test_windows_tesseract_missing_names_the_folders_and_the_windows_fix(
     # installed, but not on PATH (SoHoa run from source): found, and told how to reach it
     _windows_tesseract(tmp_path / "recorded")
     assert find_tesseract_dir(folders) == str(tmp_path / "recorded")
-    result = win.check_tesseract(folders)
+    result = win.check_tesseract(folders, library=False)
     assert not result.ok and "PATH" in result.detail and str(tmp_path / "recorded") in result.fix
 
 
@@ -116,12 +116,12 @@ def test_windows_vie_data_from_the_bundled_folder_when_tesseract_is_missing(
     monkeypatch.setattr(win.shutil, "which", lambda name: None)
     tessdata = tmp_path / "SoHoa" / "_internal" / "tessdata"
     tessdata.mkdir(parents=True)
-    result = win.check_tesseract_vie(env={}, app=tmp_path / "SoHoa")
+    result = win.check_tesseract_vie(env={}, app=tmp_path / "SoHoa", library=False)
     assert not result.ok and result.fix == "cài lại SoHoa"
     shutil.copy("/usr/share/tesseract-ocr/5/tessdata/vie.traineddata", tessdata)
-    result = win.check_tesseract_vie(env={}, app=tmp_path / "SoHoa")
+    result = win.check_tesseract_vie(env={}, app=tmp_path / "SoHoa", library=False)
     assert result.ok and str(tessdata) in result.detail
-    assert win.check_tesseract_vie(env={"TESSDATA_PREFIX": str(tessdata)}, app=None).ok
+    assert win.check_tesseract_vie(env={"TESSDATA_PREFIX": str(tessdata)}, app=None, library=False).ok
 
 
 def test_windows_vie_data_listed_by_a_present_tesseract(
@@ -129,7 +129,7 @@ def test_windows_vie_data_listed_by_a_present_tesseract(
 ) -> None:
     exe = _windows_tesseract(tmp_path / "Tesseract-OCR")
     monkeypatch.setattr(win.shutil, "which", lambda name: str(exe) if name == "tesseract" else None)
-    result = win.check_tesseract_vie(env={}, app=None)
+    result = win.check_tesseract_vie(env={}, app=None, library=False)
     assert result.ok and "vie" in result.detail
 
 
