@@ -4,7 +4,8 @@ No package registry serves a Windows ``tesseract.exe``, but PyPI's ``tesserocr``
 bundles libtesseract 5.5 and leptonica as DLLs (``tesserocr.libs``). This backend reads a page
 with the same settings as the CLI call of :mod:`sohoa.processing.ocr` (language, page
 segmentation, ``tessedit_do_invert=0``, the dpi hint, the chosen tessdata folder) and turns
-Tesseract's TSV through the same :func:`ocr.parse_tsv`, so both backends give the same ``Word``s.
+Tesseract's hOCR through the same :func:`ocr.parse_hocr` (the orientation vote: TSV through
+:func:`ocr.parse_tsv`, as its CLI call), so both backends give the same ``Word``s and baselines.
 
 Which backend runs (:func:`library_selected`): ``[processing] ocr_engine`` (or the
 ``SOHOA_OCR_ENGINE`` environment variable) ``cli``, ``library`` or ``auto``; ``auto`` keeps the
@@ -154,10 +155,10 @@ def _give_back(api: Any, path: str, languages: str, psm: int) -> None:
         _pool.setdefault((path, languages, psm), []).append(api)
 
 
-def read_tsv(
-    gray: np.ndarray, path: str, languages: str, psm: int, dpi: int, timeout_s: float, page: str
+def _recognize(
+    gray: np.ndarray, path: str, languages: str, psm: int, dpi: int, timeout_s: float, page: str, hocr: bool
 ) -> str:
-    """Tesseract's TSV of one 8-bit grey image, as the CLI prints it; timeout -> OcrTimeout."""
+    """Read one 8-bit grey image; Tesseract's hOCR or TSV text, as the CLI prints it; timeout -> OcrTimeout."""
     gray = np.ascontiguousarray(gray, dtype=np.uint8)
     api = _take(path, languages, psm)
     ok = False
@@ -167,7 +168,7 @@ def read_tsv(
         api.SetImageBytes(gray.tobytes(), w, h, 1, w)
         if not api.Recognize(timeout=max(1, round(timeout_s * 1000))):
             raise OcrTimeout(page=page, seconds=round(timeout_s))
-        tsv = api.GetTSVText(0)
+        text = api.GetHOCRText(0) if hocr else api.GetTSVText(0)
         ok = True
     finally:
         if ok:
@@ -175,8 +176,24 @@ def read_tsv(
             _give_back(api, path, languages, psm)
         else:
             api.End()  # a cancelled recognition leaves partial state: never reuse it
+    return text
+
+
+def read_tsv(
+    gray: np.ndarray, path: str, languages: str, psm: int, dpi: int, timeout_s: float, page: str
+) -> str:
+    """Tesseract's TSV of one 8-bit grey image (the orientation vote reads words only)."""
+    tsv = _recognize(gray, path, languages, psm, dpi, timeout_s, page, hocr=False)
     header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
     return header + tsv
+
+
+def read_hocr(
+    gray: np.ndarray, path: str, languages: str, psm: int, dpi: int, timeout_s: float, page: str
+) -> str:
+    """Tesseract's hOCR of one 8-bit grey image: the page's read, with each line's baseline for the
+    text layer, as the CLI's ``hocr`` output gives it."""
+    return _recognize(gray, path, languages, psm, dpi, timeout_s, page, hocr=True)
 
 
 class LibraryRun:
@@ -187,7 +204,7 @@ class LibraryRun:
         self, gray: np.ndarray, path: str, languages: str, dpi: int, timeout_s: float, page: str, psm: int = 3
     ) -> None:
         self.page, self.timeout_s = page, timeout_s
-        self._tsv: str | None = None
+        self._hocr: str | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(
             target=self._run, args=(gray, path, languages, psm, dpi), name=f"ocr-{page}", daemon=True
@@ -196,7 +213,7 @@ class LibraryRun:
 
     def _run(self, gray: np.ndarray, path: str, languages: str, psm: int, dpi: int) -> None:
         try:
-            self._tsv = read_tsv(gray, path, languages, psm, dpi, self.timeout_s, self.page)
+            self._hocr = read_hocr(gray, path, languages, psm, dpi, self.timeout_s, self.page)
         except BaseException as e:  # handed to result(), in the caller's thread
             self._error = e
 
@@ -210,7 +227,7 @@ class LibraryRun:
             raise OcrTimeout(page=self.page, seconds=round(self.timeout_s))
         if self._error is not None:
             raise self._error
-        return ocr.parse_tsv(self._tsv or "")
+        return ocr.parse_hocr(self._hocr or "")
 
     def cancel(self) -> None:
         """Nothing to kill: the thread ends within the timeout and its result is dropped."""
