@@ -38,6 +38,22 @@ REVOCATION_UNKNOWN = Text(
     en="Warning: the certificate's revocation status could not be checked ({detail}). The signature is still "
     "made; check again when online.",
 )
+# Why the status is unknown, in the clerk's words (the English detail, for support, goes to the log).
+_WHY = {
+    "no-pointers": Text(
+        vi="chứng thư số không ghi địa chỉ OCSP hay CRL", en="no OCSP or CRL address in the certificate"
+    ),
+    "offline": Text(vi="máy đang ngoại tuyến", en="offline"),
+    "no-root": Text(vi="chưa cài chứng thư gốc để kiểm tra", en="no trust root configured"),
+    "no-answer": Text(
+        vi="máy chủ OCSP/CRL của nhà cung cấp không trả lời", en="the CA's OCSP/CRL service did not answer"
+    ),
+    "chain": Text(
+        vi="không tải được chứng thư trung gian hoặc không dựng được chuỗi tới chứng thư gốc đã cài",
+        en="the intermediate certificate could not be fetched, or no chain leads to an installed trust root",
+    ),
+    "error": Text(vi="lỗi khi kết nối dịch vụ kiểm tra", en="the check failed (see the log)"),
+}
 
 
 def check_certificate(cert: CertInfo, now: dt.datetime | None = None) -> None:
@@ -90,18 +106,20 @@ class RevocationResult:
     """
 
     status: str
-    detail: str = ""
+    detail: str = ""  # English, for the log
     reason: str = ""  # CRL reason key when revoked
     revoked_at: dt.datetime | None = None
     root: str = ""  # the trust anchor the chain ends at, when a path was built
     chain: tuple[asn1_x509.Certificate, ...] = ()  # the validated path, leaf excluded (root included)
+    why: str = ""  # a key of _WHY: why the status is unknown or none
 
     @property
     def warning(self) -> str:
         """The user-facing warning, or "" when the status is good."""
         if self.status == "good":
             return ""
-        return REVOCATION_UNKNOWN.render(None, detail=self.detail or self.status)
+        why = _WHY.get(self.why)
+        return REVOCATION_UNKNOWN.render(None, detail=why.render(None) if why else self.status)
 
 
 def has_revocation_pointers(cert: asn1_x509.Certificate) -> bool:
@@ -171,12 +189,12 @@ async def async_check_revocation(
     raises for a revoked certificate: the caller decides (signing refuses, verification reports).
     """
     if not has_revocation_pointers(cert):
-        return RevocationResult("none", "no OCSP or CRL address in the certificate")
+        return RevocationResult("none", "no OCSP or CRL address in the certificate", why="no-pointers")
     if context is None:
         if not online:
-            return RevocationResult("unknown", "offline")
+            return RevocationResult("unknown", "offline", why="offline")
         if not trust_roots:
-            return RevocationResult("unknown", "no trust root configured")
+            return RevocationResult("unknown", "no trust root configured", why="no-root")
         context = validation_context(trust_roots, other_certs, online=True, revocation_mode="hard-fail")
     validator = CertificateValidator(cert, intermediate_certs=list(other_certs), validation_context=context)
     try:
@@ -186,13 +204,13 @@ async def async_check_revocation(
         return RevocationResult("revoked", str(e), reason=str(reason), revoked_at=e.revocation_dt)
     except cv_errors.InsufficientRevinfoError as e:
         log.warning("revocation status unknown: %s", e)
-        return RevocationResult("unknown", f"no revocation answer: {e}")
+        return RevocationResult("unknown", f"no revocation answer: {e}", why="no-answer")
     except (cv_errors.PathBuildingError, cv_errors.PathValidationError) as e:
         log.warning("revocation status unknown (%s): %s", type(e).__name__, e)
-        return RevocationResult("unknown", f"{type(e).__name__}: {e}")
+        return RevocationResult("unknown", f"{type(e).__name__}: {e}", why="chain")
     except Exception as e:  # network stack errors surface in many types; never block signing on them
         log.warning("revocation check failed: %s: %s", type(e).__name__, e)
-        return RevocationResult("unknown", f"{type(e).__name__}: {e}")
+        return RevocationResult("unknown", f"{type(e).__name__}: {e}", why="error")
     certs = list(path.iter_certs(include_root=True))
     return RevocationResult(
         "good", "OCSP/CRL", root=common_name_of(certs[0]) if certs else "", chain=tuple(reversed(certs[:-1]))

@@ -189,6 +189,11 @@ def test_responder_unreachable_signs_with_a_warning_and_never_claims_valid(
     try:
         signed, warnings = _sign(pki, "good", tmp_path / "offline")
         assert warnings and "chưa kiểm tra được tình trạng thu hồi" in warnings[0]
+        # the reason in the clerk's words: no pyhanko exception name, no English detail
+        assert "Error" not in warnings[0] and "revocation" not in warnings[0], warnings[0]
+        from sohoa.signing.certs import _WHY
+
+        assert any(f"({why.vi})" in warnings[0] for why in _WHY.values()), warnings[0]
         for path in (signed, good):
             [report] = verify_pdf(path, [pki.cert("root")])
             assert report.intact and report.revocation == "unknown" and not report.ok
