@@ -135,7 +135,10 @@ def prepare_page(
     # A clear shape vote on a low-resolution or DPI-less page is not voted on up front: the
     # page's own full read checks it afterwards (process_page), which costs nothing when it
     # reads well; a crop vote in four turns cost ~10 s a page here.
-    sure = geo.has_text and geo.updown_certain and geo.direction_known
+    # So is a page whose direction is clear but whose up/down the shapes leave unsure (most
+    # clean 300 dpi pages): its full read in the shape vote's turn confirms it (upright reads at
+    # confidence 94-95, upside down at 45-49); only a read that does not confirm it is voted on.
+    sure = geo.has_text and geo.direction_known
     if forced is not None:
         orientation, voted = forced, True
         if forced != geo.orientation:
