@@ -132,28 +132,23 @@ def prepare_page(
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     geo = geometry.estimate(gray, dpi, allow_turn=allow_turn and forced is None)
     orientation, skew, voted = geo.orientation, geo.skew_deg, False
-    # A clear shape vote on a low-resolution or DPI-less page is not voted on up front: the
-    # page's own full read checks it afterwards (process_page), which costs nothing when it
-    # reads well; a crop vote in four turns cost ~10 s a page here.
-    # So is a page whose direction is clear but whose up/down the shapes leave unsure (most
-    # clean 300 dpi pages): its full read in the shape vote's turn confirms it (upright reads at
-    # confidence 94-95, upside down at 45-49); only a read that does not confirm it is voted on.
+    # A page whose shapes show text is not voted on up front, even when its up/down or its
+    # resolution leaves the shape vote unsure: its own full read in that turn checks it
+    # afterwards (process_page; upright reads at confidence 94-95, upside down at 45-49), which
+    # costs nothing when it reads well. A crop vote in four turns cost ~10 s a page here.
     sure = geo.has_text and geo.direction_known
     if forced is not None:
         orientation, voted = forced, True
         if forced != geo.orientation:
             skew = geometry.skew_of_turned(gray, dpi, forced)
-    elif allow_turn and options.ocr and geo.text_like and _needs_vote(geo, flags) and not sure:
-        quick = geo.has_text and not (flags & {PageFlag.LOW_RESOLUTION, PageFlag.DPI_ASSUMED})
-        candidates = (geo.orientation, (geo.orientation + 180) % 360) if quick else (0, 90, 180, 270)
-        vote = _vote(gray, dpi, geo.char_px, candidates, options, work, name)
+    elif allow_turn and options.ocr and geo.text_like and not sure:
+        # the shapes gave no reliable text evidence (so no turn either): all four turns are read
+        vote = _vote(gray, dpi, geo.char_px, (0, 90, 180, 270), options, work, name)
         voted = True
         if vote.failed:  # no evidence: keep the shape vote's turn, and say so
             flags.add(PageFlag.ORIENTATION_UNCERTAIN)
         elif vote.orientation is None:
             orientation = 0  # no turn reads as text: the page stays as it lies
-            if geo.has_text and geo.orientation:
-                flags.add(PageFlag.ORIENTATION_UNCERTAIN)
         else:
             orientation = vote.orientation
             if not vote.certain:
