@@ -199,6 +199,22 @@ def _pkcs11_tool(token: SoftHsmToken, *args: str, login: bool = True) -> subproc
     return _run([*cmd, *args], token.env)
 
 
+def _token_folder(folder: Path, module: str) -> tuple[Path, Path, Path]:
+    """A token folder of its own: ``tokens/`` and the ``softhsm2.conf`` that points at it."""
+    if not Path(module).is_file():
+        raise MissingDependencyError(what="SoftHSM2", install="apt-get install softhsm2")
+    folder = folder.resolve()
+    token_dir = folder / "tokens"
+    token_dir.mkdir(parents=True, exist_ok=True)
+    conf = folder / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
+        "slots.removable = true\n",
+        encoding="utf-8",
+    )
+    return folder, token_dir, conf
+
+
 def create_token(
     folder: Path,
     *,
@@ -219,17 +235,7 @@ def create_token(
     ``ca`` defaults to a new test CA in ``folder/ca``. The certificate and the CA are also written as
     PEM files in ``folder`` (``cert.pem``, ``ca/ca.pem``) for ``--trust`` and pdfsig.
     """
-    if not Path(module).is_file():
-        raise MissingDependencyError(what="SoftHSM2", install="apt-get install softhsm2")
-    folder = folder.resolve()
-    token_dir = folder / "tokens"
-    token_dir.mkdir(parents=True, exist_ok=True)
-    conf = folder / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
-        "slots.removable = true\n",
-        encoding="utf-8",
-    )
+    folder, token_dir, conf = _token_folder(folder, module)
     ca = ca or make_test_ca(folder / "ca")
     token = SoftHsmToken(
         module=module,
@@ -292,17 +298,7 @@ def import_token(
     ``extra_certs`` (DER) are stored too, as CA certificates without keys, the way CA tokens ship
     their issuing CA.
     """
-    if not Path(module).is_file():
-        raise MissingDependencyError(what="SoftHSM2", install="apt-get install softhsm2")
-    folder = folder.resolve()
-    token_dir = folder / "tokens"
-    token_dir.mkdir(parents=True, exist_ok=True)
-    conf = folder / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {token_dir}\nobjectstore.backend = file\nlog.level = ERROR\n"
-        "slots.removable = true\n",
-        encoding="utf-8",
-    )
+    folder, token_dir, conf = _token_folder(folder, module)
     token = SoftHsmToken(
         module=module,
         conf=conf,
