@@ -89,15 +89,15 @@ def vote(
     timeout_s: float = 180.0,
 ) -> Vote:
     """Read ``crop`` (the page as it lies) in each candidate turn and pick the best."""
-    files = []
-    for turn in candidates:
-        image = np.ascontiguousarray(np.rot90(crop, (turn // 90) % 4)) if turn else crop
-        files.append(ocr.write_pgm(image, work / f"{name}.turn{turn}.pgm"))
+    images = [np.ascontiguousarray(np.rot90(crop, (turn // 90) % 4)) if turn else crop for turn in candidates]
     if _lib.library_selected():  # the bundled libtesseract: the same reads, one image at a time
-        pages = _library_pages(files, languages, dpi, timeout_s, name)
+        pages = _library_pages(images, languages, dpi, timeout_s, name)
         if pages is None:
             return Vote(None, False, failed=True)
     else:
+        files = [
+            ocr.write_pgm(im, work / f"{name}.turn{t}.pgm") for im, t in zip(images, candidates, strict=True)
+        ]
         listing = work / f"{name}.turns.txt"
         listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
         args = [ocr.tesseract_exe(), str(listing), "stdout", "-l", languages, "--psm", "6"]
@@ -129,14 +129,13 @@ def vote(
 
 
 def _library_pages(
-    files: list[Path], languages: str, dpi: int, timeout_s: float, name: str
+    images: list[np.ndarray], languages: str, dpi: int, timeout_s: float, name: str
 ) -> dict[int, list[ocr.Word]] | None:
     """The vote's reads through the library (psm 6, like the CLI call); None when one fails."""
     path = _lib.tessdata_path(ocr._tessdata_override)
     pages: dict[int, list[ocr.Word]] = {}
     try:
-        for i, f in enumerate(files):
-            gray = cv2.imread(str(f), cv2.IMREAD_GRAYSCALE)
+        for i, gray in enumerate(images):
             tsv = _lib.read_tsv(gray, path, languages, 6, dpi, timeout_s, f"{name}.turn{i}")
             pages[i + 1] = ocr.parse_tsv(tsv)
     except (OcrTimeout, OcrFailed) as e:
