@@ -4,8 +4,8 @@ Text lines give the row profile of the ink a sharp comb: the angle (and the quar
 whose profile is sharpest is the one that makes the lines horizontal. Up versus down comes
 from the lines' shape: Latin and Vietnamese letters put far more ink above the x-height band
 (capitals, ascenders and, in Vietnamese, most diacritics) than below it (descenders).
-Only when that vote is unclear does the caller ask Tesseract's OSD, which costs more than
-OCR itself on these machines.
+When that vote is unclear, or the scan is low-resolution, the caller lets OCR evidence decide
+(:mod:`orient`, and the page's own full read in :mod:`page`).
 
 A page is turned only on reliable text evidence: enough character-sized blobs of text size,
 word blobs clearly longer one way than the other, and a line profile with clear gaps between
@@ -124,7 +124,15 @@ def updown_ratio(pts: np.ndarray, angle: float) -> float:
 def line_direction(mask: np.ndarray) -> int | None:
     """0 when the text runs left-right (or right-left), 1 when up-down, None when unclear.
 
-    Characters close up into words, and words are longer along their line than across it;
+    The shapes of the word blobs decide first (:func:`_blob_direction`); when they are unclear,
+    the gaps between lines do (:func:`_gap_direction`).
+    """
+    k = _blob_direction(mask)
+    return k if k is not None else _gap_direction(mask)
+
+
+def _blob_direction(mask: np.ndarray) -> int | None:
+    """Characters close up into words, and words are longer along their line than across it;
     an area-weighted vote of the word blobs' shapes decides. (Projection profiles alone can
     be fooled by words stacked into columns, as in form-like or repeated text.) Squares,
     photo texture and a seal's ring of letters give no clear winner.
@@ -141,6 +149,31 @@ def line_direction(mask: np.ndarray) -> int | None:
     if win < MIN_DIRECTION_SHARE * total or win < MIN_DIRECTION_RATIO * lose:
         return None
     return 0 if across >= down else 1
+
+
+MIN_CROSS_GAP_LEVEL = 0.4  # ... while across the lines (columns of letters) the gaps stay full
+
+
+def _gap_direction(mask: np.ndarray) -> int | None:
+    """The axis along which the rows show clear gaps between lines, when the other shows none.
+
+    Needed where letters do not close up into words at the mask's scale (150 and 200 dpi,
+    JPEG-softened or blurred scans, Vietnamese letters made tall by their marks): there the
+    blob vote is unclear on 5 of the bench's 26 generated pages, which then cost a four-turn
+    OCR vote each. On all 26, and on the corpus pages, the text axis shows a gap level of
+    0.00-0.11 and the other axis 0.47-0.66 (bench/bench_realworld.py, docs/notes/issue-11.md).
+    """
+    if not mask.any():
+        return None
+    levels = []
+    for k in (0, 1):
+        pts = _points(np.rot90(mask, k))
+        angle, _ = _best_angle(pts)
+        levels.append(gap_level(pts, angle))
+    k = int(np.argmin(levels))
+    if levels[k] <= MAX_GAP_LEVEL and levels[1 - k] >= MIN_CROSS_GAP_LEVEL:
+        return k
+    return None
 
 
 def gap_level(pts: np.ndarray, angle: float) -> float:

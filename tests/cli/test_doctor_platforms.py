@@ -89,8 +89,11 @@ def test_windows_tesseract_found_on_path_runs_and_reports_its_version(
     folder = tmp_path / "Tesseract-OCR"
     exe = _windows_tesseract(folder)
     monkeypatch.setattr(win.shutil, "which", lambda name: str(exe) if name == "tesseract" else None)
-    result = win.check_tesseract([str(folder)])
+    result = win.check_tesseract([str(folder)], library=False)  # ocr_engine = cli, or no tesserocr
     assert result.ok and result.detail.startswith("tesseract 5") and str(exe) in result.detail
+    # where the bundled library loads, auto reads through it (the faster engine): the doctor says so
+    result = win.check_tesseract([str(folder)], library=True)
+    assert result.ok and "đi kèm SoHoa" in result.detail and str(exe) not in result.detail
 
 
 def test_windows_tesseract_missing_names_the_folders_and_the_windows_fix(

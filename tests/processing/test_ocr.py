@@ -34,10 +34,15 @@ def test_tsv_is_normalised_to_nfc() -> None:
 
 
 def test_timeout_kills_tesseract(corpus: Path, tmp_path: Path) -> None:
+    """The program backend (the library's timeout is tested in test_ocr_library.py)."""
     gray = np.asarray(Image.open(corpus / "ocr/tesseract/phototest.tif").convert("L"))
-    run = ocr.start(gray, tmp_path, "eng", 300, 0.01, "slow")
-    with pytest.raises(OcrTimeout) as err:
-        run.result()
+    ocr.use_model("best", "cli")
+    try:
+        run = ocr.start(gray, tmp_path, "eng", 300, 0.01, "slow")
+        with pytest.raises(OcrTimeout) as err:
+            run.result()
+    finally:
+        ocr.use_model("best", None)
     assert run.proc.poll() is not None  # the process is gone, not left running
     assert "giây" in err.value.message("vi")
 

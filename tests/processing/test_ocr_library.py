@@ -97,11 +97,22 @@ def test_a_tiny_timeout_gives_the_typed_timeout_error(corpus: Path, tmp_path: Pa
     assert [w.text for w in _read("library", gray, tmp_path, "eng")][:3] == ["This", "is", "a"]
 
 
-def test_auto_keeps_the_cli_where_tesseract_is_installed(tmp_path: Path) -> None:
+def test_auto_takes_the_library_even_where_tesseract_is_installed(tmp_path: Path) -> None:
+    """The library is the faster backend (docs/processing.md), so auto prefers it to the program."""
     assert shutil.which("tesseract")
     ocr.use_model("best", "auto")
+    assert lib.library_selected()
+    assert isinstance(ocr.start(np.full((50, 50), 255, np.uint8), tmp_path, "vie", 300, 30, "x"), lib.LibraryRun)
+
+
+def test_the_environment_variable_overrides_auto_but_not_an_explicit_choice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOHOA_OCR_ENGINE", "cli")
+    ocr.use_model("best", "auto")  # the configuration's default: the environment decides
     assert not lib.library_selected()
-    assert isinstance(ocr.start(np.full((50, 50), 255, np.uint8), tmp_path, "vie", 300, 30, "x"), ocr.OcrRun)
+    ocr.use_model("best", "library")  # chosen in the configuration: kept
+    assert lib.library_selected()
 
 
 def test_auto_takes_the_library_when_the_cli_is_missing(no_cli: None, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sohoa.processing import ProcessOptions, geometry, process_document
+from sohoa.processing import ProcessOptions, geometry, orient, process_document
 from tests.processing.conftest import LINES, render
 
 BODY = [
@@ -88,6 +88,22 @@ def test_unsure_shape_vote_is_settled_by_ocr(tmp_path: Path, monkeypatch: pytest
     files = [letter(tmp_path, f"u{o}", orientation=o) for o in (90, 180)]
     report = process_document(files, tmp_path / "out.pdf", ProcessOptions(languages="vie", jobs=1))
     assert [p.orientation for p in report.pages] == [90, 180]
+
+
+def test_unclear_word_shapes_turn_the_page_by_its_line_gaps_without_an_ocr_vote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the word-shape vote unclear (as it was on the bench's 150 dpi, 600 dpi, JPEG 60,
+    blurred and 200 dpi bilevel pages), the gaps between lines give the axis and the page's own
+    full read confirms the turn: no four-turn vote (2.5-3.8 s of Tesseract a page) runs."""
+    monkeypatch.setattr(geometry, "_blob_direction", lambda mask: None)
+    votes: list[int] = []
+    real_vote = orient.vote
+    monkeypatch.setattr(orient, "vote", lambda *a, **k: votes.append(1) or real_vote(*a, **k))
+    files = [letter(tmp_path, f"g{o}", dpi=150, orientation=o, blur=0.8) for o in (90, 180, 270)]
+    report = process_document(files, tmp_path / "out.pdf", ProcessOptions(languages="vie", jobs=1))
+    assert [p.orientation for p in report.pages] == [90, 180, 270]
+    assert votes == []
 
 
 def test_wrong_shape_vote_is_caught_when_the_page_reads_poorly(
