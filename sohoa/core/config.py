@@ -69,7 +69,9 @@ class Processing(_Section):
     max_page_kb: int = Field(200, ge=50)  # a colour page is re-encoded at lower quality above this
     min_ocr_confidence: float = Field(60.0, ge=0, le=100)  # below: the page is flagged for rescan
     ocr_model: Literal["fast", "best", "full"] = "best"  # Tesseract vie model (docs/processing.md)
-    ocr_engine: Literal["auto", "cli", "library"] = "auto"  # auto: tesserocr if it loads (faster), else tesseract
+    ocr_engine: Literal["auto", "cli", "library"] = (
+        "auto"  # auto: tesserocr if it loads (faster), else tesseract
+    )
 
 
 class Signing(_Section):

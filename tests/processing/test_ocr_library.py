@@ -102,7 +102,9 @@ def test_auto_takes_the_library_even_where_tesseract_is_installed(tmp_path: Path
     assert shutil.which("tesseract")
     ocr.use_model("best", "auto")
     assert lib.library_selected()
-    assert isinstance(ocr.start(np.full((50, 50), 255, np.uint8), tmp_path, "vie", 300, 30, "x"), lib.LibraryRun)
+    assert isinstance(
+        ocr.start(np.full((50, 50), 255, np.uint8), tmp_path, "vie", 300, 30, "x"), lib.LibraryRun
+    )
 
 
 def test_the_environment_variable_overrides_auto_but_not_an_explicit_choice(
