@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,30 +151,24 @@ def tessdata(model: str) -> list[str]:
     return ["--tessdata-dir", str(d)] if (d / "vie.traineddata").is_file() else []
 
 
-def baseline(image: Path, out_base: Path, model: str) -> tuple[str, str, float]:
+def baseline(image: Path, out_base: Path, model: str, engine: str = "cli") -> tuple[str, str, float]:
     """Plain Tesseract on the upright source: vie, psm 3, one thread, its own PDF renderer, read back
-    by pdftotext: (content order, pdftotext's layout order, seconds)."""
-    t0 = time.monotonic()
-    subprocess.run(
-        [
-            "tesseract",
+    by pdftotext: (content order, pdftotext's layout order, seconds of CPU). ``engine``: ``cli``
+    (the tesseract program) or ``library`` (libtesseract, bench/tess_baseline.py), so that the
+    baseline can run on the same engine build as the pipeline."""
+    if engine == "library":
+        folder = tessdata(model)[1] if tessdata(model) else ""
+        args = [
+            sys.executable,
+            str(Path(__file__).with_name("tess_baseline.py")),
             str(image),
             str(out_base),
-            "-l",
-            "vie",
-            "--psm",
-            "3",
-            *tessdata(model),
-            "-c",
-            "textonly_pdf=1",
-            "pdf",
-        ],
-        capture_output=True,
-        timeout=900,
-        check=False,
-        env=dict(os.environ, OMP_THREAD_LIMIT="1"),  # as ours and OCRmyPDF run it
-    )
-    dt = time.monotonic() - t0
+            folder,
+        ]
+    else:
+        args = ["tesseract", str(image), str(out_base), "-l", "vie", "--psm", "3", *tessdata(model)]
+        args += ["-c", "textonly_pdf=1", "pdf"]
+    dt = _child_cpu(args, env=dict(os.environ, OMP_THREAD_LIMIT="1"))  # one thread, as ours and OCRmyPDF
     pdf = out_base.with_suffix(".pdf")
     if not pdf.is_file():
         return "", "", dt
@@ -308,6 +303,20 @@ def _self_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _child_cpu(args: list[str], env: dict[str, str], timeout_s: float = 900) -> float:
+    """Run ``args``; the CPU seconds of that one child (the side-by-side runs two at a time, so
+    the process-wide children's counter would mix them up)."""
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    timer = threading.Timer(timeout_s, proc.kill)
+    timer.start()
+    try:
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _children_cpu() -> float:
     import resource
 
@@ -336,6 +345,12 @@ def main() -> int:
         "--models", default="best", help="comma list of fast,best,full; the first is the timed one"
     )
     ap.add_argument("--no-anchor", action="store_true", help="skip OCRmyPDF (no speed ratio, no anchor CER)")
+    ap.add_argument(
+        "--baseline-engine",
+        choices=("same", "cli", "library"),
+        default="same",
+        help="the Tesseract build of the plain baseline: the pipeline's own (default), the program or the library",
+    )
     args = ap.parse_args()
     os.environ.setdefault("SOHOA_HOME", str(OUT / "home"))
     work = OUT / ("run-quick" if args.quick else "run-medium" if args.medium else "run-full")
@@ -380,17 +395,26 @@ def main() -> int:
             print(f"ANCHOR FAILED: ocrmypdf exited {done.returncode}; anchor columns left empty")
             t_anchor = None
 
-    print("[side-by-side] plain Tesseract baseline, OSD, jdeskew, deskew ...", flush=True)
+    base_engine = args.baseline_engine
+    if base_engine == "same":
+        from sohoa.processing import ocr, tesserocr_engine
+
+        ocr.use_model(models[0], "auto")
+        base_engine = "library" if tesserocr_engine.library_selected() else "cli"
+    print(f"[side-by-side] plain Tesseract baseline ({base_engine}), OSD, jdeskew, deskew ...", flush=True)
 
     def side(i: int, r: Row) -> None:
         upright = r.upright or r.file
         page = r.res.get("page_index", 0) + 1 if r.upright is None else 1
         img = raster(upright, work, page)
         for m in models[:1]:  # the baseline of the timed model (the others: our CER only)
-            text, layout, dt = baseline(img, work / f"base-{m}-{i:03d}", m)
+            text, layout, dt = baseline(img, work / f"base-{m}-{i:03d}", m, base_engine)
             r.res[f"base_{m}"] = cer(r.truth, text) if r.truth else None
             r.res[f"base_layout_{m}"] = cer(r.truth, layout) if r.truth else None
             r.res[f"base_t_{m}"] = dt
+            if base_engine != "cli":  # the tesseract program too: how far the two builds differ
+                text, _layout, _dt = baseline(img, work / f"base-cli-{m}-{i:03d}", m, "cli")
+                r.res[f"base_cli_{m}"] = cer(r.truth, text) if r.truth else None
         r.res["osd"] = osd(raster(r.file, work, r.res.get("page_index", 0) + 1))
         if r.want_skew is not None:
             gray = skewed_upright(r.file, r.want_orientation or 0)
@@ -517,7 +541,7 @@ def main() -> int:
             r.name
             for r in rows
             if r.res["cer"][m] is not None
-            and r.res[f"base_{m}"] is not None
+            and r.res.get(f"base_{m}") is not None
             and r.res["cer"][m] > r.res[f"base_{m}"] + 0.002
         ]
         worse_a = [
@@ -530,9 +554,24 @@ def main() -> int:
         print(
             f"CER model {m}: mean {np.mean(allc) * 100:.2f}% over {len(allc)} pages; 300 dpi generated pages "
             f"{np.mean(c300) * 100:.2f}% [<= 1%]; baseline mean "
-            f"{np.mean([r.res[f'base_{m}'] for r in rows if r.res[f'base_{m}'] is not None]) * 100:.2f}%"
+            f"{np.mean([r.res[f'base_{m}'] for r in rows if r.res.get(f'base_{m}') is not None] or [0]) * 100:.2f}%"
         )
-        print(f"  pages > 0.2 pp worse than plain Tesseract ({m}): {worse_b or 'none'} [none]")
+        print(f"  pages > 0.2 pp worse than plain Tesseract ({m}, {base_engine}): {worse_b or 'none'} [none]")
+        cli_rows = [
+            r for r in rows if r.res.get(f"base_cli_{m}") is not None and r.res.get(f"base_{m}") is not None
+        ]
+        if cli_rows:
+            worse_c = [
+                f"{r.name} ({r.res['cer'][m] * 100:.2f} vs {r.res[f'base_cli_{m}'] * 100:.2f})"
+                for r in cli_rows
+                if r.res["cer"][m] is not None and r.res["cer"][m] > r.res[f"base_cli_{m}"] + 0.002
+            ]
+            print(
+                f"  against the tesseract program instead (another build of the engine): pages > 0.2 pp worse: "
+                f"{worse_c or 'none'}; plain reads of the same upright sources: library mean "
+                f"{np.mean([r.res[f'base_{m}'] for r in cli_rows]) * 100:.2f}%, program mean "
+                f"{np.mean([r.res[f'base_cli_{m}'] for r in cli_rows]) * 100:.2f}% over {len(cli_rows)} pages"
+            )
         if m == m0:
             _layout_summary(rows, m)
         if t_anchor:
@@ -546,7 +585,7 @@ def main() -> int:
         )
         print(
             f"  time: {t_ours[m]:.1f} s for {len(rows)} pages ({len(rows) / t_ours[m] * 60:.1f} pages/min); "
-            f"plain Tesseract {sum(r.res[f'base_t_{m}'] for r in rows):.1f} s of CPU"
+            f"plain Tesseract {sum(r.res.get(f'base_t_{m}', 0) for r in rows):.1f} s of CPU"
         )
     if t_anchor:
         ppm_o, ppm_a = len(rows) / t_ours[m0] * 60, len(rows) / t_anchor * 60
