@@ -184,8 +184,12 @@ def render(v: Variant, rng: random.Random) -> tuple[np.ndarray, list[str]]:
     return np.asarray(img).copy(), lines
 
 
-def damage(a: np.ndarray, v: Variant, np_rng: np.random.Generator) -> np.ndarray:
-    """Photocopy, shadow, blur, skew on the bed, noise: everything before resolution and coding."""
+def damage(a: np.ndarray, v: Variant, noise: np.ndarray) -> np.ndarray:
+    """Photocopy, shadow, blur, skew on the bed, noise: everything before resolution and coding.
+
+    A skewed sheet lies on a bed larger than itself, so no corner of the text falls off the scan
+    (the truth holds every word); ``noise`` is the page's one sensor-noise field, so that the
+    upright source of a page that is not skewed is its scan, pixel for pixel."""
     f = a.astype(np.float32)
     if v.faint:  # a faint photocopy: ink becomes mid gray, the paper grayish
         f = 120 + f * 0.52
@@ -197,9 +201,13 @@ def damage(a: np.ndarray, v: Variant, np_rng: np.random.Generator) -> np.ndarray
         a = cv2.GaussianBlur(a, (0, 0), v.blur)
     if v.skew:
         m = cv2.getRotationMatrix2D((W / 2, H / 2), v.skew, 1.0)
-        a = cv2.warpAffine(a, m, (W, H), flags=cv2.INTER_LINEAR, borderValue=BED)
-    noise = np_rng.normal(0, 3.5, a.shape).astype(np.float32)
-    return np.clip(a.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+        c, sn = abs(m[0, 0]), abs(m[0, 1])
+        bw, bh = int(np.ceil(W * c + H * sn)), int(np.ceil(W * sn + H * c))
+        m[0, 2] += (bw - W) / 2
+        m[1, 2] += (bh - H) / 2
+        a = cv2.warpAffine(a, m, (bw, bh), flags=cv2.INTER_LINEAR, borderValue=BED)
+    n = noise[: a.shape[0], : a.shape[1]]
+    return np.clip(a.astype(np.float32) + n, 0, 255).astype(np.uint8)
 
 
 def to_file(a: np.ndarray, v: Variant, path: Path) -> Path:
@@ -280,9 +288,11 @@ def generate(out: Path, quick: bool = False, seed: int = 11) -> list[Truth]:
     truths = []
     for i, v in enumerate(variants(quick, seed), start=1):
         clean, lines = render(v, rng)
-        scan = damage(clean, v, np_rng)
+        side = int(np.ceil(np.hypot(W, H)))  # room for a sheet skewed up to 45 degrees
+        noise = np_rng.normal(0, 3.5, (side, side, clean.shape[2])).astype(np.float32)
+        scan = damage(clean, v, noise)
         straight = replace(v, skew=0.0)  # the baseline reads the same damage, upright and straight
-        upright = to_file(damage(clean, straight, np_rng), straight, out / f"{i:02d}-{v.name}-upright")
+        upright = to_file(damage(clean, straight, noise), straight, out / f"{i:02d}-{v.name}-upright")
         turned = np.ascontiguousarray(np.rot90(scan, k=-v.orientation // 90)) if v.orientation else scan
         page = to_file(turned, v, out / f"{i:02d}-{v.name}")
         truths.append(Truth(page.name, upright.name, asdict(v), "\n".join(lines), lines))

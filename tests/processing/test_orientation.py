@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sohoa.processing import ProcessOptions, geometry, orient, process_document
+from sohoa.processing import ProcessOptions, geometry, ocr, orient, process_document
 from tests.processing.conftest import LINES, render
 
 BODY = [
@@ -82,11 +82,19 @@ def test_upright_low_resolution_letter_without_dpi_is_never_turned(tmp_path: Pat
     assert all(p.dpi <= 150 for p in pages)  # estimated from the letters, not taken as 300
 
 
-def test_unsure_shape_vote_is_settled_by_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the shape vote made to say 'unclear', OCR evidence still turns the page right."""
+@pytest.mark.parametrize("engine", ["cli", "library"])
+def test_unsure_shape_vote_is_settled_by_ocr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    """With the shape vote made to say 'unclear', OCR evidence still turns the page right,
+    through either Tesseract backend (the program reads the turns as one list of images)."""
     monkeypatch.setattr(geometry, "line_direction", lambda mask: None)
     files = [letter(tmp_path, f"u{o}", orientation=o) for o in (90, 180)]
-    report = process_document(files, tmp_path / "out.pdf", ProcessOptions(languages="vie", jobs=1))
+    options = ProcessOptions(languages="vie", jobs=1, ocr_engine=engine)
+    try:
+        report = process_document(files, tmp_path / "out.pdf", options)
+    finally:
+        ocr.use_model("best", None)
     assert [p.orientation for p in report.pages] == [90, 180]
 
 
