@@ -105,3 +105,21 @@ def test_upright_jbig2_scan_keeps_its_own_stream(tmp_path: Path) -> None:
         )
         pix.append(np.asarray(Image.open(tmp_path / f"{pdf.stem}.pgm")))
     assert pix[0].shape == pix[1].shape and np.mean(np.abs(pix[0].astype(int) - pix[1])) < 1.0
+
+
+def test_a_scan_drawn_a_quarter_turn_keeps_its_resolution() -> None:
+    """A portrait scan on a landscape page (turned by the drawing matrix) is 300 dpi, not 388."""
+    from sohoa.processing.load import image_dpi
+
+    assert image_dpi(2550, 3300, 612, 792) == pytest.approx(300)  # drawn straight
+    assert image_dpi(2550, 3300, 792, 612) == pytest.approx(300)  # drawn a quarter turn
+    assert image_dpi(1275, 1650, 612, 792) == pytest.approx(150)
+
+
+@pytest.mark.skipif(not (CORPUS / "scans/ocrmypdf/cardinal.pdf").is_file(), reason="shared corpus not here")
+def test_corpus_landscape_pages_of_a_portrait_scan_are_read_at_its_resolution() -> None:
+    from sohoa.processing.load import load_page
+    from sohoa.processing.sources import list_pages
+
+    pages = list_pages([CORPUS / "scans/ocrmypdf/cardinal.pdf"])
+    assert [load_page(p).dpi for p in pages] == [300, 300, 300, 300]
