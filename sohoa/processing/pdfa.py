@@ -42,8 +42,10 @@ class PdfPage:
     patches: Sequence[tuple[int, int, EncodedImage]] = ()  # colour JPEGs drawn over the base at (x, y) px
 
 
-def _bilevel_xobject(pdf: pikepdf.Pdf, img: EncodedImage, codec: pikepdf.Name) -> pikepdf.Stream:
-    """A 1-bit gray image XObject of already-coded data (G4 or JBIG2)."""
+def _image_stream(
+    pdf: pikepdf.Pdf, img: EncodedImage, color_space: pikepdf.Name, bits: int, codec: pikepdf.Name
+) -> pikepdf.Stream:
+    """An image XObject of already-coded data (G4, JBIG2 or JPEG)."""
     return pikepdf.Stream(
         pdf,
         img.data,
@@ -51,37 +53,28 @@ def _bilevel_xobject(pdf: pikepdf.Pdf, img: EncodedImage, codec: pikepdf.Name) -
         Subtype=pikepdf.Name.Image,
         Width=img.width,
         Height=img.height,
-        ColorSpace=pikepdf.Name.DeviceGray,
-        BitsPerComponent=1,
+        ColorSpace=color_space,
+        BitsPerComponent=bits,
         Filter=codec,
     )
 
 
 def _image_xobject(pdf: pikepdf.Pdf, img: EncodedImage) -> pikepdf.Stream:
+    gray = pikepdf.Name.DeviceGray
     if img.kind == "jbig2":  # a JBIG2 scan passed through as it came (PDF/A-2 permits JBIG2Decode)
-        stream = _bilevel_xobject(pdf, img, pikepdf.Name.JBIG2Decode)
+        stream = _image_stream(pdf, img, gray, 1, pikepdf.Name.JBIG2Decode)
         if img.globals:
             shared = pikepdf.Stream(pdf, img.globals, Filter=pikepdf.Name.FlateDecode)
             stream.DecodeParms = pikepdf.Dictionary(JBIG2Globals=shared)
         return stream
     if img.kind == "g4":
-        stream = _bilevel_xobject(pdf, img, pikepdf.Name.CCITTFaxDecode)
+        stream = _image_stream(pdf, img, gray, 1, pikepdf.Name.CCITTFaxDecode)
         stream.DecodeParms = pikepdf.Dictionary(
             K=-1, Columns=img.width, Rows=img.height, BlackIs1=img.black_is_1
         )
         return stream
-    gray = img.color_mode.value == "gray"
-    return pikepdf.Stream(
-        pdf,
-        img.data,
-        Type=pikepdf.Name.XObject,
-        Subtype=pikepdf.Name.Image,
-        Width=img.width,
-        Height=img.height,
-        ColorSpace=pikepdf.Name.DeviceGray if gray else pikepdf.Name.DeviceRGB,
-        BitsPerComponent=8,
-        Filter=pikepdf.Name.DCTDecode,
-    )
+    space = gray if img.color_mode.value == "gray" else pikepdf.Name.DeviceRGB
+    return _image_stream(pdf, img, space, 8, pikepdf.Name.DCTDecode)
 
 
 def _xmp_date(dt: datetime) -> str:
