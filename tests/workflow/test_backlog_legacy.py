@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 import requests
-import tomli_w
-from PIL import Image, ImageDraw
 
-from reference_repository.testing import RunningServer, run_server
+from reference_repository.testing import RunningServer
 from sohoa.core.config import Repository
 from sohoa.core.errors import ValidationError
 from sohoa.core.model import DocumentKind, Dossier
@@ -33,6 +31,7 @@ from sohoa.workflow.backlog import backlog_entry
 from sohoa.workflow.context import Workspace
 from sohoa.workflow.draft import DossierDraft, DraftPage
 from sohoa.workflow.finish import pending_results, sign_pending
+from tests.workflow.conftest import result_page, write_config
 
 OWNER = "001099012345"
 
@@ -42,44 +41,19 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     return create_token(tmp_path_factory.mktemp("hsm"), label="SoHoa Supervisor", pin="135790")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, token: SoftHsmToken) -> Iterator[RunningServer]:
-    with run_server(tmp_path_factory.mktemp("repo"), trust_roots=[token.ca_pem]) as srv:
-        yield srv
-
-
 @pytest.fixture
 def ws(sohoa_home: Path, token: SoftHsmToken, server: RunningServer) -> Iterator[Workspace]:
     token.activate()  # made current for this process (another test may have switched)
-    config = {
-        "signing": {
-            "pkcs11_module": str(token.module),
-            "token_label": token.label,
-            "trust_roots": [str(token.ca_pem)],
-            "check_revocation": False,
-        },
-        "repository": {"url": server.url, "retry_base_s": 0.05, "retry_max_s": 1.0},
-    }
-    (sohoa_home / "config").mkdir(parents=True, exist_ok=True)
-    (sohoa_home / "config" / "config.toml").write_text(tomli_w.dumps(config))
+    write_config(sohoa_home, token, server)
     with Workspace.open() as w:
         yield w
-
-
-def _page(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "p.png"
-    im = Image.new("RGB", (1240, 1754), "white")
-    ImageDraw.Draw(im).rectangle((200, 300, 1000, 340), fill="black")
-    im.save(path, dpi=(150, 150))
-    return path
 
 
 def _old_result(folder: Path, code: str, result_code: str, issued: date, until: date | None) -> DossierDraft:
     draft = DossierDraft(code=code, procedure_code="1.001757", owner_id=OWNER, legacy=True)
     doc = draft.add_document(kind="result", title="Giấy chứng nhận cũ", result_code=result_code)
     draft.set_metadata(doc.id, issue_date=issued, valid_until=until)
-    draft.add_pages(doc.id, [DraftPage(path=_page(folder), dpi=150)])
+    draft.add_pages(doc.id, [DraftPage(path=result_page(folder), dpi=150)])
     return draft
 
 

@@ -7,21 +7,15 @@ A wrong date is one line in the user's language and exit 10, and leaves nothing 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import tomli_w
-from PIL import Image, ImageDraw
 
-from reference_repository.testing import RunningServer, run_server
+from reference_repository.testing import RunningServer
 from sohoa.outbox.client import RepositoryClient
 from sohoa.signing.softhsm import SoftHsmToken, create_token
+from tests.workflow.conftest import as_json, result_page, sohoa, write_config
 
 PROJECT = Path(__file__).resolve().parents[2]
 OWNER = "001099054321"
@@ -42,25 +36,9 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     return create_token(tmp_path_factory.mktemp("hsm"), label="SoHoa Backlog", pin="864200")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, token: SoftHsmToken) -> Iterator[RunningServer]:
-    with run_server(tmp_path_factory.mktemp("repo"), trust_roots=[token.ca_pem]) as srv:
-        yield srv
-
-
 @pytest.fixture
 def env(sohoa_home: Path, token: SoftHsmToken, server: RunningServer) -> dict[str, str]:
-    config = {
-        "signing": {
-            "pkcs11_module": str(token.module),
-            "token_label": token.label,
-            "trust_roots": [str(token.ca_pem)],
-            "check_revocation": False,
-        },
-        "repository": {"url": server.url, "retry_base_s": 0.05, "retry_max_s": 1.0},
-    }
-    (sohoa_home / "config").mkdir(parents=True, exist_ok=True)
-    (sohoa_home / "config" / "config.toml").write_text(tomli_w.dumps(config))
+    write_config(sohoa_home, token, server)
     return {
         **os.environ,
         "SOHOA_HOME": str(sohoa_home),
@@ -70,38 +48,10 @@ def env(sohoa_home: Path, token: SoftHsmToken, server: RunningServer) -> dict[st
     }
 
 
-def sohoa(
-    env: dict[str, str], *args: str, ok: bool = True, lang: str = "en"
-) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "sohoa", "--lang", lang, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if ok:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
-def as_json(proc: subprocess.CompletedProcess[str]) -> Any:
-    return json.loads(proc.stdout)
-
-
-def page(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "old-result.png"
-    im = Image.new("RGB", (1240, 1754), "white")
-    ImageDraw.Draw(im).rectangle((200, 300, 1000, 340), fill="black")
-    im.save(path, dpi=(150, 150))
-    return path
-
-
 def test_old_results_from_the_command_line_reach_the_repository_with_code_and_dates(
     env: dict[str, str], server: RunningServer, tmp_path: Path
 ) -> None:
-    scan = page(tmp_path)
+    scan = result_page(tmp_path, "old-result.png")
     made = as_json(sohoa(env, "dossier", "new", "--legacy", "--code", "125/HS-UBND", *NEW, "--json"))
     assert (made["code"], made["legacy"]) == ("125/HS-UBND", True)
     first = as_json(
@@ -168,7 +118,7 @@ def test_a_wrong_date_is_one_clear_line_exit_10_and_leaves_nothing_behind(
         "dossier",
         "add",
         dossier,
-        str(page(tmp_path)),
+        str(result_page(tmp_path, "old-result.png")),
         "--kind",
         "result",
         "--result-code",

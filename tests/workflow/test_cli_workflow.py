@@ -4,20 +4,15 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import tomli_w
 
-from reference_repository.testing import RunningServer, run_server
+from reference_repository.testing import RunningServer
 from sohoa.capture.sane_config import write_test_backend_config
 from sohoa.signing.softhsm import SoftHsmToken, create_token
+from tests.workflow.conftest import as_json, sohoa, write_config
 
 PROJECT = Path(__file__).resolve().parents[2]
 CODE = "H15.50.05.13-261008-0042"
@@ -29,25 +24,9 @@ def token(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
     return create_token(tmp_path_factory.mktemp("hsm"), label="SoHoa Clerk", pin="246810")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, token: SoftHsmToken) -> Iterator[RunningServer]:
-    with run_server(tmp_path_factory.mktemp("repo"), trust_roots=[token.ca_pem]) as srv:
-        yield srv
-
-
 @pytest.fixture
 def env(sohoa_home: Path, tmp_path: Path, token: SoftHsmToken, server: RunningServer) -> dict[str, str]:
-    config = {
-        "signing": {
-            "pkcs11_module": str(token.module),
-            "token_label": token.label,
-            "trust_roots": [str(token.ca_pem)],
-            "check_revocation": False,
-        },
-        "repository": {"url": server.url, "chunk_size_kb": 16, "retry_base_s": 0.05, "retry_max_s": 1.0},
-    }
-    (sohoa_home / "config").mkdir(parents=True, exist_ok=True)
-    (sohoa_home / "config" / "config.toml").write_text(tomli_w.dumps(config))
+    write_config(sohoa_home, token, server, chunk_size_kb=16)
     return {
         **os.environ,
         "SOHOA_HOME": str(sohoa_home),
@@ -56,23 +35,6 @@ def env(sohoa_home: Path, tmp_path: Path, token: SoftHsmToken, server: RunningSe
         "PYTHONPATH": str(PROJECT),
         "CLERK_PIN": token.pin,
     }
-
-
-def sohoa(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "sohoa", "--lang", "en", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if ok:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
-def as_json(proc: subprocess.CompletedProcess[str]) -> Any:
-    return json.loads(proc.stdout)
 
 
 def new_dossier(env: dict[str, str], code: str = CODE) -> str:
